@@ -1,0 +1,202 @@
+package dev.relay.engine.presence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@link PresenceStore} for one process (dev mode, unit tests), with the same semantics as {@link
+ * RedisPresenceStore}: instances, liveness and sweeps included, so a test can play several gateways
+ * on one store. One monitor guards all state; every call is a short in-memory step and completes
+ * before it returns.
+ */
+public final class MemoryPresenceStore implements PresenceStore {
+
+  /** room → field ({@code instance|connection|sub}) → joinedAt millis. */
+  private final Map<String, Map<String, Long>> rooms = new HashMap<>();
+
+  /** room → sub → number of connections (live or not yet swept). */
+  private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+
+  /** instance → liveness deadline millis. */
+  private final Map<String, Long> live = new HashMap<>();
+
+  private final Duration instanceTtl;
+
+  public MemoryPresenceStore(Duration instanceTtl) {
+    this.instanceTtl = requireTtl(instanceTtl);
+  }
+
+  /** Instance TTL 30 s. */
+  public MemoryPresenceStore() {
+    this(Duration.ofSeconds(30));
+  }
+
+  @Override
+  public CompletionStage<Boolean> join(
+      String room, String sub, String connectionId, String instanceId) {
+    String field = field(instanceId, connectionId, sub);
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      live.merge(instanceId, now + instanceTtl.toMillis(), Math::max);
+      if (rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).putIfAbsent(field, now) != null) {
+        return CompletableFuture.completedFuture(false);
+      }
+      int n = counts.computeIfAbsent(room, r -> new HashMap<>()).merge(sub, 1, Integer::sum);
+      return CompletableFuture.completedFuture(n == 1);
+    }
+  }
+
+  @Override
+  public CompletionStage<Boolean> leave(
+      String room, String sub, String connectionId, String instanceId) {
+    String field = field(instanceId, connectionId, sub);
+    synchronized (this) {
+      Map<String, Long> connections = rooms.get(room);
+      if (connections == null || connections.remove(field) == null) {
+        return CompletableFuture.completedFuture(false);
+      }
+      if (connections.isEmpty()) {
+        rooms.remove(room);
+      }
+      return CompletableFuture.completedFuture(decrement(room, sub));
+    }
+  }
+
+  @Override
+  public synchronized CompletionStage<List<PresenceMember>> members(String room) {
+    long now = System.currentTimeMillis();
+    Map<String, Long> earliest = new HashMap<>();
+    rooms
+        .getOrDefault(room, Map.of())
+        .forEach(
+            (field, joinedAt) -> {
+              if (isAlive(instanceOf(field), now)) {
+                earliest.merge(subOf(field), joinedAt, Math::min);
+              }
+            });
+    List<PresenceMember> members = new ArrayList<>(earliest.size());
+    earliest.forEach((sub, at) -> members.add(new PresenceMember(sub, Instant.ofEpochMilli(at))));
+    members.sort(Comparator.comparing(PresenceMember::joinedAt).thenComparing(PresenceMember::sub));
+    return CompletableFuture.completedFuture(List.copyOf(members));
+  }
+
+  @Override
+  public CompletionStage<Boolean> heartbeat(String instanceId) {
+    requireId(instanceId, "instanceId");
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      Long before = live.put(instanceId, now + instanceTtl.toMillis());
+      return CompletableFuture.completedFuture(before != null && before >= now);
+    }
+  }
+
+  @Override
+  public CompletionStage<List<PresenceLoss>> sweep(int maxRooms) {
+    if (maxRooms < 1) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("maxRooms < 1"));
+    }
+    List<PresenceLoss> lost = new ArrayList<>();
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      int visited = 0;
+      Iterator<Map.Entry<String, Map<String, Long>>> roomIterator = rooms.entrySet().iterator();
+      while (roomIterator.hasNext() && visited < maxRooms) {
+        Map.Entry<String, Map<String, Long>> entry = roomIterator.next();
+        String room = entry.getKey();
+        boolean touched = false;
+        Iterator<String> fields = entry.getValue().keySet().iterator();
+        while (fields.hasNext()) {
+          String field = fields.next();
+          if (!isAlive(instanceOf(field), now)) {
+            fields.remove();
+            touched = true;
+            if (decrement(room, subOf(field))) {
+              lost.add(new PresenceLoss(room, subOf(field)));
+            }
+          }
+        }
+        if (entry.getValue().isEmpty()) {
+          roomIterator.remove();
+        }
+        if (touched) {
+          visited++;
+        }
+      }
+      if (!roomIterator.hasNext()) {
+        live.values().removeIf(deadline -> deadline < now);
+      }
+    }
+    return CompletableFuture.completedFuture(List.copyOf(lost));
+  }
+
+  @Override
+  public Duration instanceTtl() {
+    return instanceTtl;
+  }
+
+  @Override
+  public void close() {}
+
+  /** The connection's key: {@code instance|connection|sub}; the ids must not contain '|'. */
+  static String field(String instanceId, String connectionId, String sub) {
+    requireId(instanceId, "instanceId");
+    requireId(connectionId, "connectionId");
+    Objects.requireNonNull(sub, "sub");
+    return instanceId + '|' + connectionId + '|' + sub;
+  }
+
+  static void requireId(String id, String name) {
+    Objects.requireNonNull(id, name);
+    if (id.isEmpty() || id.indexOf('|') >= 0) {
+      throw new IllegalArgumentException(name + " must be non-empty and without '|': " + id);
+    }
+  }
+
+  static Duration requireTtl(Duration ttl) {
+    Objects.requireNonNull(ttl, "instanceTtl");
+    if (ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("instanceTtl must be at least 1 ms: " + ttl);
+    }
+    return ttl;
+  }
+
+  private boolean isAlive(String instanceId, long now) {
+    Long deadline = live.get(instanceId);
+    return deadline != null && deadline >= now;
+  }
+
+  /** One connection of {@code sub} fewer; {@code true} when it was the last. Caller holds lock. */
+  private boolean decrement(String room, String sub) {
+    Map<String, Integer> subs = counts.get(room);
+    Integer n = subs == null ? null : subs.get(sub);
+    if (n == null || n <= 1) {
+      if (subs != null) {
+        subs.remove(sub);
+        if (subs.isEmpty()) {
+          counts.remove(room);
+        }
+      }
+      return true;
+    }
+    subs.put(sub, n - 1);
+    return false;
+  }
+
+  private static String instanceOf(String field) {
+    return field.substring(0, field.indexOf('|'));
+  }
+
+  private static String subOf(String field) {
+    return field.substring(field.indexOf('|', field.indexOf('|') + 1) + 1);
+  }
+}

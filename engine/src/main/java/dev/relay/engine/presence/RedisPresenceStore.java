@@ -1,0 +1,229 @@
+package dev.relay.engine.presence;
+
+import dev.relay.contracts.redis.RedisKeyLayout;
+import dev.relay.engine.redis.RedisConnections;
+import dev.relay.engine.redis.RedisScript;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@link PresenceStore} in Redis, shared by every gateway on one Redis (standalone or Cluster).
+ *
+ * <p>All keys of a room live in the room's partition slot {@code {p<N>}} ({@link
+ * RedisKeyLayout#partitionOf}), so join, leave, members and sweep are each one atomic Lua script
+ * and one round trip. Liveness is kept per partition ({@code relay:{p<N>}:presence:live}, instance
+ * → deadline), so a sweep can check it in the same atomic step; a heartbeat writes all P partitions
+ * in one pipeline. Times come from Redis ({@code TIME}), so gateways with skewed clocks agree. See
+ * {@code docs/stores.md}.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+
+  private static final RedisScript JOIN = RedisScript.load(RedisPresenceStore.class, "join.lua");
+  private static final RedisScript LEAVE = RedisScript.load(RedisPresenceStore.class, "leave.lua");
+  private static final RedisScript MEMBERS =
+      RedisScript.load(RedisPresenceStore.class, "members.lua");
+  private static final RedisScript HEARTBEAT =
+      RedisScript.load(RedisPresenceStore.class, "heartbeat.lua");
+  private static final RedisScript SWEEP = RedisScript.load(RedisPresenceStore.class, "sweep.lua");
+  private static final int ROOMS_PER_SCRIPT = 50;
+
+  private final RedisConnections redis;
+  private final RedisKeyLayout layout;
+  private final Duration instanceTtl;
+
+  /**
+   * @param redis shared connections; not closed by {@link #close()}
+   * @param partitions P, the same for every service on one Redis
+   * @param instanceTtl how long an instance stays alive after a heartbeat (default 30 s)
+   */
+  public RedisPresenceStore(RedisConnections redis, int partitions, Duration instanceTtl) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.layout = new RedisKeyLayout(partitions);
+    this.instanceTtl = MemoryPresenceStore.requireTtl(instanceTtl);
+  }
+
+  @Override
+  public CompletionStage<Boolean> join(
+      String room, String sub, String connectionId, String instanceId) {
+    String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
+    int p = layout.partitionOf(room);
+    String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId), liveKey(p)};
+    String ttl = Long.toString(instanceTtl.toMillis());
+    return redis.call(
+        "presence join",
+        c ->
+            JOIN.<Long>run(c, ScriptOutputType.INTEGER, keys, field, sub, room, instanceId, ttl)
+                .thenApply(first -> first == 1L));
+  }
+
+  @Override
+  public CompletionStage<Boolean> leave(
+      String room, String sub, String connectionId, String instanceId) {
+    String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
+    int p = layout.partitionOf(room);
+    String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId)};
+    return redis.call(
+        "presence leave",
+        c ->
+            LEAVE
+                .<Long>run(c, ScriptOutputType.INTEGER, keys, field, sub, room)
+                .thenApply(last -> last == 1L));
+  }
+
+  @Override
+  public CompletionStage<List<PresenceMember>> members(String room) {
+    int p = layout.partitionOf(room);
+    String[] keys = {roomKey(p, room), liveKey(p)};
+    return redis.call(
+        "presence members",
+        c ->
+            MEMBERS
+                .<List<Object>>run(c, ScriptOutputType.MULTI, keys)
+                .thenApply(RedisPresenceStore::toMembers));
+  }
+
+  /** One pipelined script per partition; {@code true} only when every partition knew it alive. */
+  @Override
+  public CompletionStage<Boolean> heartbeat(String instanceId) {
+    MemoryPresenceStore.requireId(instanceId, "instanceId");
+    String ttl = Long.toString(instanceTtl.toMillis());
+    return redis.call(
+        "presence heartbeat",
+        c -> {
+          List<CompletableFuture<Long>> each = new ArrayList<>(layout.partitions());
+          for (int p = 0; p < layout.partitions(); p++) {
+            String[] keys = {liveKey(p)};
+            each.add(
+                HEARTBEAT
+                    .<Long>run(c, ScriptOutputType.INTEGER, keys, instanceId, ttl)
+                    .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+              .thenApply(done -> each.stream().allMatch(alive -> alive.join() == 1L));
+        });
+  }
+
+  /**
+   * Per partition: the dead instances ({@code ZRANGEBYSCORE live -inf now}), then for each one a
+   * sample of its rooms ({@code HRANDFIELD}) and one {@code sweep.lua} over them.
+   */
+  @Override
+  public CompletionStage<List<PresenceLoss>> sweep(int maxRooms) {
+    if (maxRooms < 1) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("maxRooms < 1"));
+    }
+    List<PresenceLoss> lost = new ArrayList<>();
+    return redis.call(
+        "presence sweep",
+        c -> sweepPartition(c, 0, maxRooms, lost).thenApply(budget -> List.copyOf(lost)));
+  }
+
+  @Override
+  public Duration instanceTtl() {
+    return instanceTtl;
+  }
+
+  /** Nothing to release: the connections belong to whoever passed them in. */
+  @Override
+  public void close() {}
+
+  private CompletionStage<Integer> sweepPartition(
+      RedisClusterAsyncCommands<String, String> c, int p, int budget, List<PresenceLoss> lost) {
+    if (p >= layout.partitions() || budget <= 0) {
+      return CompletableFuture.completedFuture(budget);
+    }
+    Range<Long> dead =
+        Range.from(
+            Range.Boundary.unbounded(), Range.Boundary.excluding(System.currentTimeMillis()));
+    return c.zrangebyscore(liveKey(p), dead, Limit.create(0, budget))
+        .thenCompose(instances -> sweepInstances(c, p, instances, 0, budget, lost))
+        .thenCompose(left -> sweepPartition(c, p + 1, left, lost));
+  }
+
+  private CompletionStage<Integer> sweepInstances(
+      RedisClusterAsyncCommands<String, String> c,
+      int p,
+      List<String> instances,
+      int index,
+      int budget,
+      List<PresenceLoss> lost) {
+    if (index >= instances.size() || budget <= 0) {
+      return CompletableFuture.completedFuture(budget);
+    }
+    String instance = instances.get(index);
+    return c.hrandfield(instanceKey(p, instance), Math.min(budget, ROOMS_PER_SCRIPT))
+        .thenCompose(rooms -> sweepRooms(c, p, instance, rooms, lost).thenApply(done -> rooms))
+        .thenCompose(
+            rooms ->
+                sweepInstances(
+                    c, p, instances, index + 1, budget - Math.max(1, rooms.size()), lost));
+  }
+
+  private CompletionStage<Void> sweepRooms(
+      RedisClusterAsyncCommands<String, String> c,
+      int p,
+      String instance,
+      List<String> rooms,
+      List<PresenceLoss> lost) {
+    String[] keys = new String[2 + 2 * rooms.size()];
+    String[] args = new String[1 + rooms.size()];
+    keys[0] = liveKey(p);
+    keys[1] = instanceKey(p, instance);
+    args[0] = instance;
+    for (int j = 0; j < rooms.size(); j++) {
+      keys[2 + 2 * j] = roomKey(p, rooms.get(j));
+      keys[3 + 2 * j] = subsKey(p, rooms.get(j));
+      args[1 + j] = rooms.get(j);
+    }
+    return SWEEP
+        .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
+        .thenAccept(
+            reply -> {
+              for (int i = 0; i + 1 < reply.size(); i += 2) {
+                lost.add(new PresenceLoss((String) reply.get(i), (String) reply.get(i + 1)));
+              }
+            });
+  }
+
+  private static List<PresenceMember> toMembers(List<Object> reply) {
+    List<PresenceMember> members = new ArrayList<>(reply.size() / 2);
+    for (int i = 0; i + 1 < reply.size(); i += 2) {
+      members.add(
+          new PresenceMember(
+              (String) reply.get(i),
+              Instant.ofEpochMilli(Long.parseLong((String) reply.get(i + 1)))));
+    }
+    members.sort(Comparator.comparing(PresenceMember::joinedAt).thenComparing(PresenceMember::sub));
+    return List.copyOf(members);
+  }
+
+  private static String prefix(int p) {
+    return "relay:{p" + p + "}:presence:";
+  }
+
+  private static String liveKey(int p) {
+    return prefix(p) + "live";
+  }
+
+  private static String roomKey(int p, String room) {
+    return prefix(p) + "room:" + room;
+  }
+
+  private static String subsKey(int p, String room) {
+    return prefix(p) + "subs:" + room;
+  }
+
+  private static String instanceKey(int p, String instanceId) {
+    return prefix(p) + "inst:" + instanceId;
+  }
+}

@@ -1,0 +1,311 @@
+package dev.relay.engine.redis;
+
+import dev.relay.engine.EngineUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The Redis connections of one process: one shared, pipelined connection for commands (appends,
+ * tail, replay, ping and the stores' scripts), a pool of dedicated connections for blocking reads
+ * (a blocking {@code XREAD} holds its connection, so it must never share one with appends), and
+ * Pub/Sub connections on request. {@link RedisEventLog} opens its own; the stores ({@code
+ * presence}, {@code session}, {@code revocation}, {@code ratelimit}) take one in their constructor,
+ * so a gateway can share a single client between them.
+ *
+ * <p>The same class serves one Redis server and a Redis Cluster (see {@link #cluster}); on a
+ * cluster every connection routes each command to the master owning its key's slot, and callers
+ * must keep each command and script within one slot, as every Relay key layout does.
+ *
+ * <p>Failure behaviour: a connection that is down rejects commands at once ({@code
+ * REJECT_COMMANDS}), commands in flight on a lost connection fail instead of being re-sent after
+ * the reconnect (so an append never runs twice behind its caller's back), and every command has a
+ * timeout. Lost connections reconnect on their own with a backoff capped at one second. If Redis is
+ * down when the command connection is first needed, each later call tries to connect again.
+ * Thread-safe.
+ */
+public final class RedisConnections implements AutoCloseable {
+
+  private final ClientResources resources;
+  private final RedisTopology topology;
+  private final Duration commandTimeout;
+  private final Queue<RedisLink> idleReaders = new ConcurrentLinkedQueue<>();
+  private final Set<RedisLink> readers = ConcurrentHashMap.newKeySet();
+  private final Set<StatefulRedisPubSubConnection<String, String>> subscribers =
+      ConcurrentHashMap.newKeySet();
+
+  /** Guarded by {@code this}. */
+  private CompletableFuture<RedisLink> commands;
+
+  private final RedisStats stats = new RedisStats();
+  private volatile boolean closed;
+
+  /**
+   * Connections to one Redis server; connects lazily: nothing is opened until the first call.
+   *
+   * @param url {@code redis://[user:password@]host:port[/db]} or {@code rediss://…}
+   * @param commandTimeout the longest a command may take; also the connect timeout
+   */
+  public RedisConnections(String url, Duration commandTimeout) {
+    this(url, false, commandTimeout);
+  }
+
+  /**
+   * Connects lazily: nothing is opened until the first call.
+   *
+   * @param url one server's URL, or with {@code cluster} any node of the cluster (a seed; the
+   *     others are discovered), without a database number
+   * @param cluster whether {@code url} names a node of a Redis Cluster
+   * @param commandTimeout the longest a command may take; also the connect timeout
+   */
+  public RedisConnections(String url, boolean cluster, Duration commandTimeout) {
+    RedisURI uri = RedisURI.create(url);
+    uri.setTimeout(commandTimeout);
+    this.commandTimeout = commandTimeout;
+    this.resources =
+        ClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+    this.resources.eventBus().get().subscribe(event -> stats.on(event, closed));
+    ClientOptions options =
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .replayFilter(command -> true)
+            .protocolVersion(ProtocolVersion.RESP2)
+            .timeoutOptions(TimeoutOptions.enabled())
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
+            .build();
+    try {
+      this.topology =
+          cluster
+              ? new ClusterRedisTopology(resources, uri, options)
+              : new StandaloneRedisTopology(resources, uri, options);
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /** True when these are connections to a Redis Cluster. */
+  public boolean cluster() {
+    return topology.isCluster();
+  }
+
+  /** The shared command connection, connecting first if there is none yet. */
+  public synchronized CompletableFuture<RedisLink> commands() {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    if (commands == null || commands.isCompletedExceptionally()) {
+      commands = topology.connect();
+    }
+    return commands;
+  }
+
+  /**
+   * Runs {@code body} on the shared command connection. Redis and connection failures (including
+   * "not connected", reported at once) complete the result with {@link EngineUnavailableException}.
+   */
+  public <T> CompletionStage<T> call(
+      String operation,
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> body) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    commands()
+        .thenCompose(link -> body.apply(link.async()))
+        .whenComplete(
+            (value, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(failed(operation, failure));
+              } else {
+                result.complete(value);
+              }
+            });
+    return result;
+  }
+
+  /** Connection health counters of this client (for metrics). */
+  public RedisStats stats() {
+    return stats;
+  }
+
+  /**
+   * Completes when Redis answers: the server, or on a cluster every master that serves slots. Fails
+   * with {@link EngineUnavailableException} otherwise.
+   */
+  public CompletionStage<Void> ping() {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    commands()
+        .thenCompose(topology::ping)
+        .whenComplete(
+            (value, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(translate("ping", failure));
+              } else {
+                result.complete(null);
+              }
+            });
+    return result;
+  }
+
+  /**
+   * Makes {@code script} known where it will run, so {@code EVALSHA}s pipelined on {@code c} once
+   * the result completes find it: at once on one server ({@code SCRIPT LOAD} is simply sent first),
+   * after every master confirmed on a cluster.
+   */
+  CompletionStage<Void> preload(RedisClusterAsyncCommands<String, String> c, String script) {
+    return topology.preload(c, script);
+  }
+
+  /**
+   * A new Pub/Sub connection, closed with this object. It reconnects on its own and then
+   * re-subscribes to its channels, calling its listeners' {@code subscribed} again.
+   */
+  public CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub() {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return topology
+        .connectPubSub()
+        .thenApply(
+            connection -> {
+              subscribers.add(connection);
+              if (closed) {
+                subscribers.remove(connection);
+                connection.closeAsync();
+                throw new CompletionException(closedException());
+              }
+              return connection;
+            });
+  }
+
+  /**
+   * A connection for one blocking read, its command timeout set to {@code block} plus the command
+   * timeout. Give it back with {@link #release}.
+   */
+  CompletableFuture<RedisLink> acquireReader(Duration block) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    RedisLink idle;
+    while ((idle = idleReaders.poll()) != null) {
+      if (idle.connection().isOpen()) {
+        idle.connection().setTimeout(block.plus(commandTimeout));
+        return CompletableFuture.completedFuture(idle);
+      }
+      discard(idle);
+    }
+    return topology
+        .connect()
+        .thenApply(
+            link -> {
+              readers.add(link);
+              link.connection().setTimeout(block.plus(commandTimeout));
+              if (closed) {
+                discard(link);
+                throw new CompletionException(closedException());
+              }
+              return link;
+            });
+  }
+
+  /** Returns a reader to the pool, or closes it when its last command failed. */
+  void release(RedisLink link, boolean healthy) {
+    if (healthy && !closed && link.connection().isOpen()) {
+      idleReaders.add(link);
+    } else {
+      discard(link);
+    }
+  }
+
+  /** {@link #translate}, counting connection failures and timeouts in {@link #stats()}. */
+  Throwable failed(String operation, Throwable failure) {
+    Throwable translated = translate(operation, failure);
+    if (translated instanceof EngineUnavailableException) {
+      stats.commandFailed();
+    }
+    return translated;
+  }
+
+  /**
+   * The exception a caller sees for {@code failure}: Redis and connection failures become {@link
+   * EngineUnavailableException}; anything else (a programming error) is passed on unchanged.
+   */
+  public static Throwable translate(String operation, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof EngineUnavailableException) {
+      return cause;
+    }
+    if (cause instanceof RedisException
+        || cause instanceof IOException
+        || cause instanceof TimeoutException
+        || cause instanceof CancellationException) {
+      return new EngineUnavailableException(
+          "redis " + operation + " failed: " + cause.getMessage(), cause);
+    }
+    return cause;
+  }
+
+  public static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Closes every connection and the client; blocks until the client's threads have stopped. */
+  @Override
+  public void close() {
+    CompletableFuture<RedisLink> current;
+    synchronized (this) {
+      closed = true;
+      current = commands;
+    }
+    if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+      current.join().connection().close();
+    }
+    subscribers.forEach(StatefulRedisPubSubConnection::close);
+    subscribers.clear();
+    readers.forEach(link -> link.connection().close());
+    readers.clear();
+    idleReaders.clear();
+    topology.shutdown();
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  /** Closes a reader, unless {@link #close()} already did (a second close only logs a warning). */
+  private void discard(RedisLink link) {
+    readers.remove(link);
+    link.connection().closeAsync();
+  }
+
+  private static EngineUnavailableException closedException() {
+    return new EngineUnavailableException("redis connections are closed", null);
+  }
+}

@@ -1,0 +1,24 @@
+-- Adds one connection to a room and renews its instance's liveness. Atomic; every key carries the
+-- room's partition tag {p<N>}, so this runs on one Redis Cluster slot.
+--
+-- KEYS[1] room       relay:{p<N>}:presence:room:<room>   hash "<instance>|<connection>|<sub>" -> joinedAt ms
+-- KEYS[2] subs       relay:{p<N>}:presence:subs:<room>   hash sub -> number of connections
+-- KEYS[3] instance   relay:{p<N>}:presence:inst:<inst>   hash room -> number of the instance's connections
+-- KEYS[4] live       relay:{p<N>}:presence:live          zset instance -> liveness deadline ms
+-- ARGV[1] field, ARGV[2] sub, ARGV[3] room, ARGV[4] instance id, ARGV[5] instance TTL ms
+--
+-- Returns 1 when this made the user present (their connection count went from 0 to 1), else 0.
+
+redis.replicate_commands()
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+redis.call('ZADD', KEYS[4], 'GT', string.format('%.0f', now + tonumber(ARGV[5])), ARGV[4])
+if redis.call('HSETNX', KEYS[1], ARGV[1], string.format('%.0f', now)) == 0 then
+  return 0
+end
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
+  return 1
+end
+return 0

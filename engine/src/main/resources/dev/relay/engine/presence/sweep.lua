@@ -1,0 +1,43 @@
+-- Removes a dead instance's connections from some rooms of one partition and reports the users
+-- whose last connection in a room that was. Atomic: a heartbeat either comes before (then nothing
+-- is removed) or after; and each connection is removed by exactly one HDEL, so each loss is
+-- reported once, by whichever caller removed it.
+--
+-- KEYS[1] live zset, KEYS[2] the instance's hash (room -> count)
+-- KEYS[2j+1], KEYS[2j+2] room hash and subs hash of room j (j = 1..n)
+-- ARGV[1] instance id, ARGV[j+1] room j
+-- Returns {room, sub, room, sub, ...}.
+
+redis.replicate_commands()
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+local deadline = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if deadline and tonumber(deadline) >= now then
+  return {}
+end
+
+local prefix = ARGV[1] .. '|'
+local lost = {}
+for j = 1, #ARGV - 1 do
+  local room = ARGV[j + 1]
+  local roomKey = KEYS[2 * j + 1]
+  local subsKey = KEYS[2 * j + 2]
+  for _, field in ipairs(redis.call('HKEYS', roomKey)) do
+    if string.sub(field, 1, #prefix) == prefix then
+      redis.call('HDEL', roomKey, field)
+      local bar = string.find(field, '|', #prefix + 1, true)
+      local sub = string.sub(field, bar + 1)
+      if redis.call('HINCRBY', subsKey, sub, -1) <= 0 then
+        redis.call('HDEL', subsKey, sub)
+        lost[#lost + 1] = room
+        lost[#lost + 1] = sub
+      end
+    end
+  end
+  redis.call('HDEL', KEYS[2], room)
+end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return lost

@@ -1,0 +1,236 @@
+package dev.relay.engine.presence;
+
+import static dev.relay.engine.StoreCalls.done;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link PresenceStore} must do. Two stores from {@link #openShared} play two gateway
+ * instances on one shared store.
+ */
+public abstract class PresenceStoreContract {
+
+  private static final String ROOM = "team:42";
+  private static final Duration SHORT_TTL = Duration.ofMillis(1500);
+  private final List<PresenceStore> opened = new ArrayList<>();
+
+  /** {@code count} stores over one fresh, shared, empty store. */
+  protected abstract List<PresenceStore> openShared(int count, Duration instanceTtl);
+
+  private List<PresenceStore> stores(int count, Duration ttl) {
+    List<PresenceStore> stores = openShared(count, ttl);
+    opened.addAll(stores);
+    return stores;
+  }
+
+  private PresenceStore store() {
+    return stores(1, Duration.ofSeconds(30)).get(0);
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(PresenceStore::close);
+  }
+
+  @Test
+  void firstJoinAndLastLeaveAreReportedAcrossInstances() {
+    List<PresenceStore> gateways = stores(2, Duration.ofSeconds(30));
+    PresenceStore a = gateways.get(0);
+    PresenceStore b = gateways.get(1);
+
+    assertThat(done(a.join(ROOM, "alice", "c1", "gw-a"))).isTrue();
+    assertThat(done(b.join(ROOM, "alice", "c2", "gw-b"))).isFalse();
+    assertThat(done(b.members(ROOM))).extracting(PresenceMember::sub).containsExactly("alice");
+
+    assertThat(done(a.leave(ROOM, "alice", "c1", "gw-a"))).isFalse();
+    assertThat(done(a.members(ROOM))).extracting(PresenceMember::sub).containsExactly("alice");
+    assertThat(done(b.leave(ROOM, "alice", "c2", "gw-b"))).isTrue();
+    assertThat(done(a.members(ROOM))).isEmpty();
+  }
+
+  @Test
+  void joiningTwiceOrLeavingAnUnknownConnectionChangesNothing() {
+    PresenceStore store = store();
+    assertThat(done(store.join(ROOM, "alice", "c1", "gw-a"))).isTrue();
+    assertThat(done(store.join(ROOM, "alice", "c1", "gw-a"))).isFalse();
+    assertThat(done(store.leave(ROOM, "alice", "c9", "gw-a"))).isFalse();
+    assertThat(done(store.leave("team:other", "alice", "c1", "gw-a"))).isFalse();
+
+    assertThat(done(store.leave(ROOM, "alice", "c1", "gw-a"))).isTrue();
+    assertThat(done(store.leave(ROOM, "alice", "c1", "gw-a"))).isFalse();
+  }
+
+  @Test
+  void membersListsEachUserOnceWithTheEarliestJoinSortedByJoinTime() {
+    PresenceStore store = store();
+    Instant before = Instant.now().minusSeconds(1);
+    done(store.join(ROOM, "zoe", "c1", "gw-a"));
+    awaitNextMilli();
+    done(store.join(ROOM, "bob", "c2", "gw-a"));
+    awaitNextMilli();
+    done(store.join(ROOM, "zoe", "c3", "gw-b"));
+    done(store.join("team:other", "carol", "c4", "gw-a"));
+
+    List<PresenceMember> members = done(store.members(ROOM));
+
+    assertThat(members).extracting(PresenceMember::sub).containsExactly("zoe", "bob");
+    assertThat(members.get(0).joinedAt()).isBefore(members.get(1).joinedAt());
+    assertThat(members.get(0).joinedAt()).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+    done(store.leave(ROOM, "zoe", "c1", "gw-a"));
+    assertThat(done(store.members(ROOM)))
+        .extracting(PresenceMember::sub)
+        .containsExactly("bob", "zoe");
+  }
+
+  @Test
+  void subsMayHoldAnyCharacter() {
+    PresenceStore store = store();
+    assertThat(done(store.join(ROOM, "a|b:c d", "c1", "gw-a"))).isTrue();
+    assertThat(done(store.members(ROOM)))
+        .extracting(PresenceMember::sub)
+        .containsExactly("a|b:c d");
+    assertThat(done(store.leave(ROOM, "a|b:c d", "c1", "gw-a"))).isTrue();
+  }
+
+  @Test
+  void idsWithTheSeparatorAreRefused() {
+    PresenceStore store = store();
+    assertThatThrownBy(() -> store.join(ROOM, "alice", "c|1", "gw-a"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.heartbeat("gw|a")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void twoTabsOfOneUserJoiningAtOnceOnTwoInstancesGiveExactlyOneFirst() throws Exception {
+    List<PresenceStore> gateways = stores(2, Duration.ofSeconds(30));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String room = "team:race-" + round;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Boolean>> joins = new ArrayList<>();
+        for (int tab = 0; tab < 8; tab++) {
+          PresenceStore gateway = gateways.get(tab % 2);
+          String connection = "c" + tab;
+          String instance = "gw-" + (tab % 2);
+          joins.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    awaitLatch(go);
+                    return done(gateway.join(room, "alice", connection, instance));
+                  },
+                  pool));
+        }
+        go.countDown();
+        assertThat(joins.stream().map(CompletableFuture::join).filter(first -> first))
+            .as("firsts in round " + round)
+            .hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aDeadInstancesMembersVanishAfterTheTtlAndEachLossIsReportedOnce() {
+    List<PresenceStore> gateways = stores(2, SHORT_TTL);
+    PresenceStore dying = gateways.get(0);
+    PresenceStore alive = gateways.get(1);
+    done(dying.heartbeat("gw-dead"));
+    done(alive.heartbeat("gw-live"));
+    done(dying.join(ROOM, "alice", "c1", "gw-dead"));
+    done(dying.join(ROOM, "carol", "c2", "gw-dead"));
+    done(dying.join("team:7", "alice", "c1", "gw-dead"));
+    done(alive.join(ROOM, "carol", "c3", "gw-live"));
+    done(alive.join(ROOM, "bob", "c4", "gw-live"));
+    assertThat(done(alive.members(ROOM))).hasSize(3);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              assertThat(done(alive.heartbeat("gw-live"))).isTrue();
+              assertThat(done(alive.members(ROOM)))
+                  .extracting(PresenceMember::sub)
+                  .containsExactlyInAnyOrder("carol", "bob");
+            });
+    assertThat(done(alive.members("team:7"))).isEmpty();
+
+    CompletableFuture<List<PresenceLoss>> first = alive.sweep(100).toCompletableFuture();
+    CompletableFuture<List<PresenceLoss>> second = dying.sweep(100).toCompletableFuture();
+    List<PresenceLoss> reported = new ArrayList<>(done(first));
+    reported.addAll(done(second));
+    reported.addAll(done(alive.sweep(100)));
+
+    assertThat(reported)
+        .containsExactlyInAnyOrder(
+            new PresenceLoss(ROOM, "alice"), new PresenceLoss("team:7", "alice"));
+    assertThat(done(alive.leave(ROOM, "carol", "c3", "gw-live"))).isTrue();
+    assertThat(done(alive.members(ROOM))).extracting(PresenceMember::sub).containsExactly("bob");
+  }
+
+  @Test
+  void aSweepVisitsAtMostMaxRoomsAndLaterSweepsFinishTheJob() {
+    PresenceStore store = stores(1, SHORT_TTL).get(0);
+    for (int room = 0; room < 5; room++) {
+      done(store.join("team:" + room, "alice", "c1", "gw-dead"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> done(store.members("team:0")).isEmpty());
+
+    List<PresenceLoss> firstSweep = done(store.sweep(2));
+    assertThat(firstSweep).hasSizeLessThanOrEqualTo(2).isNotEmpty();
+    List<PresenceLoss> all = new ArrayList<>(firstSweep);
+    for (int i = 0; i < 5; i++) {
+      all.addAll(done(store.sweep(2)));
+    }
+    assertThat(all).hasSize(5).doesNotHaveDuplicates();
+    assertThat(done(store.sweep(10))).isEmpty();
+  }
+
+  @Test
+  void aHeartbeatAfterALapseSaysSoAndAJoinedConnectionCountsAgain() {
+    PresenceStore store = stores(1, SHORT_TTL).get(0);
+    done(store.heartbeat("gw-a"));
+    assertThat(done(store.heartbeat("gw-a"))).isTrue();
+    done(store.join(ROOM, "alice", "c1", "gw-a"));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> done(store.members(ROOM)).isEmpty());
+
+    assertThat(done(store.heartbeat("gw-a"))).isFalse();
+    assertThat(done(store.members(ROOM))).extracting(PresenceMember::sub).containsExactly("alice");
+  }
+
+  private static void awaitNextMilli() {
+    long now = System.currentTimeMillis();
+    await().pollInterval(Duration.ofMillis(1)).until(() -> System.currentTimeMillis() > now + 1);
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package dev.relay.publish.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.engine.Appended;
+import dev.relay.engine.EngineUnavailableException;
+import dev.relay.engine.EventDraft;
+import dev.relay.engine.EventLog;
+import dev.relay.publish.auth.PublishAuthenticator;
+import dev.relay.publish.events.PublishMetrics.Result;
+import dev.relay.publish.ratelimit.PublishRateLimiter;
+import dev.relay.service.http.ErrorCodes;
+import dev.relay.service.http.ProblemException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The publish use case of SPEC §2, transport-neutral: size limit, authentication, content type,
+ * validation, rate limit, then the append.
+ *
+ * <p>Guarantees: a stage completes successfully only after the engine stored the event (or found
+ * its nonce already stored); every failure completes the stage with a {@link ProblemException}
+ * carrying the status and stable code (503 {@code unavailable} with {@code Retry-After: 1} when the
+ * engine is down, in which case nothing a retry could duplicate was stored). Every outcome is
+ * counted once per event in {@code relay_publish_total{result}}. Never blocks; thread-safe.
+ */
+public final class Publisher {
+
+  private final PublishSettings settings;
+  private final PublishAuthenticator authenticator;
+  private final EventParser parser;
+  private final PublishRateLimiter rateLimiter;
+  private final EventLog eventLog;
+  private final PublishMetrics metrics;
+
+  public Publisher(
+      PublishSettings settings,
+      PublishAuthenticator authenticator,
+      EventParser parser,
+      PublishRateLimiter rateLimiter,
+      EventLog eventLog,
+      PublishMetrics metrics) {
+    this.settings = settings;
+    this.authenticator = authenticator;
+    this.parser = parser;
+    this.rateLimiter = rateLimiter;
+    this.eventLog = eventLog;
+    this.metrics = metrics;
+  }
+
+  /** Publishes one event; completes with the engine's answer once it is stored. */
+  public CompletionStage<Appended> publish(PublishRequest request) {
+    long start = System.nanoTime();
+    CompletableFuture<Appended> result;
+    try {
+      admit(request, settings.maxSingleBodyBytes());
+      EventDraft draft =
+          parser.parse(
+              parser.readObject(request.body()), request.idempotencyKey(), request.traceparent());
+      result =
+          rateLimited(request.clientIp(), draft)
+              .thenCompose(ignored -> eventLog.append(draft))
+              .toCompletableFuture()
+              .handle(
+                  (appended, error) -> {
+                    if (error != null) {
+                      throw translate(error);
+                    }
+                    metrics.accepted(appended.room(), appended.duplicate());
+                    return appended;
+                  });
+    } catch (ProblemException e) {
+      count(e);
+      result = CompletableFuture.failedFuture(e);
+    }
+    return finish(result, start);
+  }
+
+  /**
+   * Publishes up to {@link PublishSettings#MAX_BATCH} events. The whole request fails only for
+   * request-level problems (size, credentials, content type, malformed body, count, engine down);
+   * otherwise each event has its own outcome, in request order.
+   */
+  public CompletionStage<List<BatchOutcome>> publishBatch(PublishRequest request) {
+    long start = System.nanoTime();
+    CompletableFuture<List<BatchOutcome>> result;
+    try {
+      admit(request, settings.maxBatchBodyBytes());
+      JsonNode events = batchEvents(request);
+      List<BatchOutcome> outcomes = new ArrayList<>(events.size());
+      List<EventDraft> drafts = new ArrayList<>();
+      for (JsonNode event : events) {
+        try {
+          drafts.add(parser.parse(event, null, request.traceparent()));
+          outcomes.add(null);
+        } catch (ProblemException e) {
+          count(e);
+          outcomes.add(BatchOutcome.of(e));
+        }
+      }
+      result = appendValid(request.clientIp(), drafts, outcomes);
+    } catch (ProblemException e) {
+      count(e);
+      result = CompletableFuture.failedFuture(e);
+    }
+    return finish(result, start);
+  }
+
+  /**
+   * Records the latency and completes with the plain exception (never a {@link CompletionException}
+   * wrapper), so exception handlers see the {@link ProblemException}.
+   */
+  private <T> CompletionStage<T> finish(CompletableFuture<T> result, long start) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    result.whenComplete(
+        (value, error) -> {
+          metrics.latencyNanos(System.nanoTime() - start);
+          if (error != null) {
+            answer.completeExceptionally(unwrap(error));
+          } else {
+            answer.complete(value);
+          }
+        });
+    return answer;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private CompletableFuture<List<BatchOutcome>> appendValid(
+      String clientIp, List<EventDraft> drafts, List<BatchOutcome> outcomes) {
+    if (drafts.isEmpty()) {
+      return CompletableFuture.completedFuture(outcomes);
+    }
+    List<CompletableFuture<Void>> limits = new ArrayList<>();
+    for (EventDraft draft : drafts) {
+      limits.add(rateLimited(clientIp, draft).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(limits.toArray(CompletableFuture[]::new))
+        .thenCompose(ignored -> eventLog.appendAll(drafts))
+        .handle(
+            (appended, error) -> {
+              if (error != null) {
+                throw translate(error);
+              }
+              int next = 0;
+              for (int i = 0; i < outcomes.size(); i++) {
+                if (outcomes.get(i) == null) {
+                  Appended one = appended.get(next++);
+                  metrics.accepted(one.room(), one.duplicate());
+                  outcomes.set(i, BatchOutcome.of(one));
+                }
+              }
+              return outcomes;
+            });
+  }
+
+  private JsonNode batchEvents(PublishRequest request) {
+    if (request.idempotencyKey() != null) {
+      throw ProblemException.invalid(
+          "Idempotency-Key", "Idempotency-Key is not supported on a batch: set nonce per event");
+    }
+    JsonNode events = parser.readObject(request.body()).get("events");
+    if (events == null || !events.isArray()) {
+      throw ProblemException.invalid("events", "events must be an array of event objects");
+    }
+    if (events.isEmpty() || events.size() > PublishSettings.MAX_BATCH) {
+      throw ProblemException.invalid(
+          "events", "events must hold 1 to " + PublishSettings.MAX_BATCH + " events");
+    }
+    return events;
+  }
+
+  /** Size, credentials and content type, in that order. */
+  private void admit(PublishRequest request, long maxBodyBytes) {
+    if (request.body().length > maxBodyBytes) {
+      throw new ProblemException(
+          413,
+          ErrorCodes.PAYLOAD_TOO_LARGE,
+          "request body exceeds " + maxBodyBytes + " bytes",
+          "body",
+          0);
+    }
+    if (!authenticator.authenticate(request.authorization(), request.signature(), request.body())) {
+      throw new ProblemException(
+          401,
+          ErrorCodes.UNAUTHORIZED,
+          "missing or invalid credentials: send Authorization: Bearer <key> or X-Relay-Signature",
+          null,
+          0);
+    }
+    if (!isJson(request.contentType())) {
+      throw new ProblemException(
+          415,
+          ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+          "send Content-Type: application/json",
+          "Content-Type",
+          0);
+    }
+  }
+
+  private CompletionStage<Void> rateLimited(String clientIp, EventDraft draft) {
+    return rateLimiter
+        .acquire(clientIp, draft.room())
+        .thenAccept(
+            decision -> {
+              if (!decision.allowed()) {
+                throw new ProblemException(
+                    429,
+                    ErrorCodes.RATE_LIMITED,
+                    "rate limit exceeded; retry later",
+                    null,
+                    decision.retryAfterSeconds());
+              }
+            });
+  }
+
+  /** Any failure after admission, as the ProblemException the client gets; counted once. */
+  private ProblemException translate(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof ProblemException problem) {
+      count(problem);
+      return problem;
+    }
+    metrics.record(Result.UNAVAILABLE);
+    metrics.error(cause instanceof EngineUnavailableException ? "engine_unavailable" : "internal");
+    return new ProblemException(
+        503, ErrorCodes.UNAVAILABLE, "the event store is unreachable; retry shortly", null, 1);
+  }
+
+  private void count(ProblemException e) {
+    metrics.record(
+        switch (e.status()) {
+          case 401 -> Result.UNAUTHORIZED;
+          case 413 -> Result.TOO_LARGE;
+          case 429 -> Result.RATE_LIMITED;
+          case 503 -> Result.UNAVAILABLE;
+          default -> Result.INVALID;
+        });
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type =
+        (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+            .strip()
+            .toLowerCase(Locale.ROOT);
+    return type.equals("application/json")
+        || (type.startsWith("application/") && type.endsWith("+json"));
+  }
+}

@@ -1,0 +1,165 @@
+package dev.relay.cli.demo;
+
+import dev.relay.gateway.auth.TokenSigner;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * DEV-ONLY. The Planning Poker demo of {@code ./relay dev}: its static page at {@code /demo/} and a
+ * tiny stand-in for an app backend at {@code /demo/api/*}, which mints connection tokens for a name
+ * and publishes {@code vote.cast}, {@code votes.revealed} and {@code issue.advanced} through
+ * publish-api exactly as a real backend would ({@code POST /v1/events} with the API key, see {@link
+ * DemoPublisher}). It exists only when {@code relay.dev-mode=true}: it authenticates nobody, and
+ * anyone who can reach it can mint tokens, so it must never run in production.
+ */
+@Controller
+@Requires(property = "relay.dev-mode", value = "true")
+public class DemoController {
+
+  /** {@code POST /demo/api/token} body. */
+  @Serdeable
+  public record TokenRequest(@Nullable String name, @Nullable String session) {}
+
+  @Serdeable
+  public record TokenResponse(String token, String participantId, String name, String session) {}
+
+  /** {@code POST /demo/api/vote|reveal|advance} body; {@code value} only for votes. */
+  @Serdeable
+  public record Action(
+      @Nullable String session,
+      @Nullable String issueKey,
+      @Nullable String participantId,
+      @Nullable String name,
+      @Nullable String value) {}
+
+  private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern ISSUE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final List<String> CARDS = List.of("1", "2", "3", "5", "8", "13", "?");
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "index.html", "text/html; charset=utf-8",
+          "poker.js", "text/javascript; charset=utf-8",
+          "poker.css", "text/css; charset=utf-8",
+          "socket.io.min.js", "text/javascript; charset=utf-8");
+
+  private final TokenSigner signer;
+  private final DemoPublisher publisher;
+
+  public DemoController(@Value("${jwt.signing.secret}") String secrets, DemoPublisher publisher) {
+    this.signer = new TokenSigner(secrets.split(",")[0].strip().getBytes(StandardCharsets.UTF_8));
+    this.publisher = publisher;
+  }
+
+  @Get
+  HttpResponse<?> root() {
+    return HttpResponse.seeOther(URI.create("/demo/"));
+  }
+
+  /** {@code /demo} and {@code /demo/} (Micronaut matches both); the page uses absolute paths. */
+  @Get("/demo/")
+  HttpResponse<byte[]> index() {
+    return asset("index.html");
+  }
+
+  @Get("/demo/{file}")
+  HttpResponse<byte[]> file(@PathVariable String file) {
+    return asset(file);
+  }
+
+  @Post("/demo/api/token")
+  TokenResponse token(@Body TokenRequest request) {
+    String name = name(request.name());
+    String session = session(request.session());
+    String participantId = "demo-" + UUID.randomUUID().toString().substring(0, 8);
+    String token =
+        signer.connectionToken(
+            participantId,
+            session,
+            List.of(),
+            List.of("subscribe", "presence"),
+            Duration.ofHours(1));
+    return new TokenResponse(token, participantId, name, session);
+  }
+
+  @Post("/demo/api/vote")
+  CompletionStage<HttpResponse<String>> vote(@Body Action action) {
+    if (action.value() == null || !CARDS.contains(action.value())) {
+      return DemoPublisher.badRequest("value must be one of " + CARDS);
+    }
+    if (action.participantId() == null || !action.participantId().startsWith("demo-")) {
+      return DemoPublisher.badRequest("participantId is required");
+    }
+    return publisher.publish(
+        session(action.session()),
+        "vote.cast",
+        Map.of(
+            "issueKey", issue(action.issueKey()),
+            "value", action.value(),
+            "participantId", action.participantId(),
+            "name", name(action.name())));
+  }
+
+  @Post("/demo/api/reveal")
+  CompletionStage<HttpResponse<String>> reveal(@Body Action action) {
+    return publisher.publish(
+        session(action.session()), "votes.revealed", Map.of("issueKey", issue(action.issueKey())));
+  }
+
+  @Post("/demo/api/advance")
+  CompletionStage<HttpResponse<String>> advance(@Body Action action) {
+    return publisher.publish(
+        session(action.session()), "issue.advanced", Map.of("issueKey", issue(action.issueKey())));
+  }
+
+  private static HttpResponse<byte[]> asset(String file) {
+    String type = ASSETS.get(file);
+    if (type == null) {
+      return HttpResponse.notFound();
+    }
+    try (InputStream in = DemoController.class.getResourceAsStream("/demo/" + file)) {
+      if (in == null) {
+        return HttpResponse.notFound();
+      }
+      return HttpResponse.ok(in.readAllBytes())
+          .contentType(MediaType.of(type))
+          .header("Cache-Control", "no-cache");
+    } catch (IOException e) {
+      return HttpResponse.serverError();
+    }
+  }
+
+  private static String name(String raw) {
+    String name = raw == null ? "" : raw.strip();
+    if (name.isEmpty()) {
+      return "anonymous";
+    }
+    return name.length() > 40 ? name.substring(0, 40) : name;
+  }
+
+  private static String session(String raw) {
+    return raw != null && SESSION.matcher(raw).matches() ? raw : "demo";
+  }
+
+  private static String issue(String raw) {
+    return raw != null && ISSUE.matcher(raw).matches() ? raw : "DEMO-1";
+  }
+}

@@ -1,0 +1,78 @@
+package dev.relay.cli.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * DEV-ONLY. Publishes the demo's events the way an app backend does: {@code POST /v1/events} over
+ * HTTP to this process's own publish-api, with the dev API key, so they take the real path
+ * (authentication, schema validation, rate limits, metrics, the engine). publish-api's answer is
+ * passed through as is.
+ */
+@Singleton
+@Requires(property = "relay.dev-mode", value = "true")
+public class DemoPublisher {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String apiKey;
+  private final Provider<EmbeddedServer> server;
+
+  public DemoPublisher(@Value("${relay.api.key}") String apiKeys, Provider<EmbeddedServer> server) {
+    this.apiKey = apiKeys.split(",")[0].strip();
+    this.server = server;
+  }
+
+  /** Publishes one event to room {@code session:<session>}; completes with publish-api's answer. */
+  CompletionStage<HttpResponse<String>> publish(
+      String session, String type, Map<String, String> payload) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("sessionId", session);
+    body.put("event", type);
+    body.put("payload", payload);
+    String json;
+    try {
+      json = JSON.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.get().getPort() + "/v1/events"))
+            .timeout(Duration.ofSeconds(5))
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build();
+    return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            answer ->
+                HttpResponse.<String>status(HttpStatus.valueOf(answer.statusCode()))
+                    .contentType(MediaType.APPLICATION_JSON_TYPE)
+                    .body(answer.body()));
+  }
+
+  static CompletionStage<HttpResponse<String>> badRequest(String detail) {
+    return CompletableFuture.completedFuture(
+        HttpResponse.<String>badRequest()
+            .contentType(MediaType.APPLICATION_JSON_TYPE)
+            .body("{\"code\":\"invalid_request\",\"detail\":\"" + detail + "\"}"));
+  }
+}

@@ -1,0 +1,72 @@
+package dev.relay.service.engine;
+
+import dev.relay.engine.presence.MemoryPresenceStore;
+import dev.relay.engine.presence.PresenceStore;
+import dev.relay.engine.presence.RedisPresenceStore;
+import dev.relay.engine.ratelimit.MemoryRateLimiter;
+import dev.relay.engine.ratelimit.RateLimiter;
+import dev.relay.engine.ratelimit.RedisRateLimiter;
+import dev.relay.engine.redis.RedisConnections;
+import dev.relay.engine.redis.RedisEngineSettings;
+import dev.relay.engine.revocation.MemoryRevocationStore;
+import dev.relay.engine.revocation.RedisRevocationStore;
+import dev.relay.engine.revocation.RevocationStore;
+import dev.relay.engine.session.MemorySessionStore;
+import dev.relay.engine.session.RedisSessionStore;
+import dev.relay.engine.session.SessionStore;
+import dev.relay.service.config.EnvConfig;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The shared stores next to the event log (presence, recovery sessions, revocations, rate limits):
+ * in memory for the memory engine, otherwise on the same Redis (or Redis Cluster) through one
+ * shared set of connections. Created lazily, so a service only connects for the stores it uses.
+ */
+@Factory
+public class StoresFactory {
+
+  /** One Redis client for all stores of the process; no such bean on the memory engine. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  @Requires(property = "relay.engine", notEquals = EngineSettings.MEMORY)
+  RedisConnections storeConnections(EngineSettings settings) {
+    return new RedisConnections(
+        settings.redisUrl(), settings.cluster(), RedisEngineSettings.defaults().commandTimeout());
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  PresenceStore presenceStore(
+      Optional<RedisConnections> redis, EngineSettings settings, EnvConfig config) {
+    Duration ttl =
+        config.duration("RELAY_PRESENCE_TTL", Duration.ofSeconds(30), Duration.ofSeconds(3));
+    return redis
+        .<PresenceStore>map(r -> new RedisPresenceStore(r, settings.partitions(), ttl))
+        .orElseGet(() -> new MemoryPresenceStore(ttl));
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  SessionStore sessionStore(Optional<RedisConnections> redis) {
+    return redis.<SessionStore>map(RedisSessionStore::new).orElseGet(MemorySessionStore::new);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  RevocationStore revocationStore(Optional<RedisConnections> redis) {
+    return redis
+        .<RevocationStore>map(RedisRevocationStore::new)
+        .orElseGet(MemoryRevocationStore::new);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  RateLimiter rateLimiter(Optional<RedisConnections> redis) {
+    return redis.<RateLimiter>map(RedisRateLimiter::new).orElseGet(MemoryRateLimiter::new);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.relay.service.metrics;
+
+import dev.relay.engine.EventLog;
+import dev.relay.engine.redis.RedisConnections;
+import dev.relay.engine.redis.RedisEventLog;
+import dev.relay.engine.redis.RedisStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Named;
+import java.util.Optional;
+
+/**
+ * Registers the Redis connection counters of both Redis clients of a process (label {@code client}:
+ * {@code events} for the event log, {@code stores} for presence, sessions, revocations and rate
+ * limits). Absent on the memory engine. Counters are monotonic since start:
+ *
+ * <ul>
+ *   <li>{@code relay_redis_connections_lost_total}: established connections that went down;
+ *   <li>{@code relay_redis_reconnect_attempts_total}, {@code relay_redis_reconnect_failures_total};
+ *   <li>{@code relay_redis_command_failures_total}: commands answered with a connection failure or
+ *       timeout instead of a Redis reply.
+ * </ul>
+ */
+@Context
+@Named("redis-metrics")
+@Requires(property = "relay.engine", notEquals = "memory")
+public class RedisMetrics {
+
+  public RedisMetrics(EventLog log, Optional<RedisConnections> stores, MeterRegistry meters) {
+    if (log instanceof RedisEventLog redis) {
+      register(redis.redisStats(), "events", meters);
+    }
+    stores.ifPresent(s -> register(s.stats(), "stores", meters));
+  }
+
+  private static void register(RedisStats stats, String client, MeterRegistry meters) {
+    FunctionCounter.builder("relay.redis.connections.lost", stats, RedisStats::connectionsLost)
+        .description("Established Redis connections that went down")
+        .tag("client", client)
+        .register(meters);
+    FunctionCounter.builder("relay.redis.reconnect.attempts", stats, RedisStats::reconnectAttempts)
+        .description("Attempts to reconnect a lost Redis connection")
+        .tag("client", client)
+        .register(meters);
+    FunctionCounter.builder("relay.redis.reconnect.failures", stats, RedisStats::reconnectFailures)
+        .description("Failed attempts to reconnect to Redis")
+        .tag("client", client)
+        .register(meters);
+    FunctionCounter.builder("relay.redis.command.failures", stats, RedisStats::commandFailures)
+        .description("Redis commands that failed for want of a connection or timed out")
+        .tag("client", client)
+        .register(meters);
+  }
+}

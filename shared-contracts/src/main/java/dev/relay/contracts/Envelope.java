@@ -1,0 +1,30 @@
+package dev.relay.contracts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Envelope v1: what every subscriber receives for an event (SPEC §3). {@code issuedAt}, {@code
+ * nonce} and {@code actor} may be null and are then left out of the JSON form.
+ */
+public record Envelope(
+    String id,
+    String room,
+    String type,
+    ObjectNode payload,
+    Instant issuedAt,
+    Instant publishedAt,
+    String nonce,
+    String actor) {
+
+  public static final int VERSION = 1;
+
+  public Envelope {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(publishedAt, "publishedAt");
+  }
+}

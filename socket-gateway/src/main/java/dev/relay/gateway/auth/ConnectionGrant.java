@@ -1,0 +1,39 @@
+package dev.relay.gateway.auth;
+
+import dev.relay.contracts.RoomName;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What a verified connection token grants: the user ({@code sub}), the rooms joined at connect, the
+ * room kinds it may join on request ({@code kind:*}), its scopes and its expiry.
+ *
+ * @param autoJoin rooms joined at connect: {@code session:<sessionId>} and every explicit room of
+ *     the {@code rooms} claim
+ * @param wildcardKinds kinds granted with {@code kind:*}, joined only on request
+ * @param jti the token id, or null; revoking it closes connections that used it
+ */
+public record ConnectionGrant(
+    String sub,
+    String sessionId,
+    Set<String> autoJoin,
+    Set<String> wildcardKinds,
+    Set<Scope> scopes,
+    Instant expiresAt,
+    String jti) {
+
+  public ConnectionGrant {
+    autoJoin = Set.copyOf(autoJoin);
+    wildcardKinds = Set.copyOf(wildcardKinds);
+    scopes = Set.copyOf(scopes);
+  }
+
+  /** True when the token alone lets the connection join {@code room}. */
+  public boolean allows(RoomName room) {
+    return autoJoin.contains(room.toString()) || wildcardKinds.contains(room.kind());
+  }
+
+  public boolean has(Scope scope) {
+    return scopes.contains(scope);
+  }
+}

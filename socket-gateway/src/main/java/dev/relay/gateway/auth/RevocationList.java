@@ -1,0 +1,7 @@
+package dev.relay.gateway.auth;
+
+/** Revoked token ids ({@code jti}). Implementations must answer without blocking. */
+public interface RevocationList {
+
+  boolean isRevoked(String jti);
+}

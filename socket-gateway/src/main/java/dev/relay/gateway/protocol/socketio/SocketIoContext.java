@@ -1,0 +1,25 @@
+package dev.relay.gateway.protocol.socketio;
+
+import dev.relay.contracts.redis.RedisKeyLayout;
+import dev.relay.gateway.session.SessionRegistry;
+import dev.relay.gateway.session.SessionServices;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** What every Socket.IO connection of a gateway shares. */
+record SocketIoContext(
+    SessionServices services,
+    SessionRegistry registry,
+    RecoveryStore store,
+    EngineIoSettings settings,
+    RedisKeyLayout layout) {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** 20 random URL-safe characters: Socket.IO ids and pids. */
+  static String randomId() {
+    byte[] bytes = new byte[15];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

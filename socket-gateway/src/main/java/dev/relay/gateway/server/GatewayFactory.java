@@ -1,0 +1,239 @@
+package dev.relay.gateway.server;
+
+import dev.relay.contracts.redis.RedisKeyLayout;
+import dev.relay.contracts.schema.EventSchemaRegistry;
+import dev.relay.engine.EventLog;
+import dev.relay.engine.presence.PresenceStore;
+import dev.relay.engine.ratelimit.RateLimiter;
+import dev.relay.engine.revocation.RevocationStore;
+import dev.relay.engine.session.SessionStore;
+import dev.relay.gateway.auth.OriginPolicy;
+import dev.relay.gateway.auth.TokenVerifier;
+import dev.relay.gateway.hub.Hub;
+import dev.relay.gateway.netty.Heartbeats;
+import dev.relay.gateway.netty.WebSocketUpgradeHandler;
+import dev.relay.gateway.protocol.json.JsonProtocolConnection;
+import dev.relay.gateway.protocol.socketio.SocketIoGateway;
+import dev.relay.gateway.session.ClientEventPublisher;
+import dev.relay.gateway.session.ClientEventSink;
+import dev.relay.gateway.session.CloseCodes;
+import dev.relay.gateway.session.ConnectionAdmission;
+import dev.relay.gateway.session.SchemaEventValidator;
+import dev.relay.gateway.session.SessionRegistry;
+import dev.relay.gateway.session.SessionServices;
+import dev.relay.gateway.session.StorePresenceDirectory;
+import dev.relay.gateway.stream.StreamConsumer;
+import dev.relay.gateway.webhook.WebhookForwarder;
+import dev.relay.service.config.EnvConfig;
+import dev.relay.service.lifecycle.DrainState;
+import dev.relay.service.logging.InstanceId;
+import dev.relay.service.net.ClientAddress;
+import dev.relay.service.ops.ReadinessCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.opentelemetry.api.OpenTelemetry;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Wires the framework-free gateway core into Micronaut. Everything here is construction; the
+ * behaviour lives in the core packages.
+ */
+@Factory
+@Requires(property = "relay.gateway.enabled", notEquals = "false")
+public class GatewayFactory {
+
+  /** One in this many socket writes (besides each event's first) is timed; see FanoutMetrics. */
+  static final int WRITE_SAMPLE_EVERY = 16;
+
+  @Context
+  GatewaySettings gatewaySettings(
+      EnvConfig config, @Value("${relay.dev-mode:false}") boolean devMode) {
+    return GatewaySettings.from(config, devMode);
+  }
+
+  @Context
+  GatewayExtras gatewayExtras(EnvConfig config) {
+    return GatewayExtras.from(config);
+  }
+
+  @Singleton
+  GatewayErrors gatewayErrors(MeterRegistry meters) {
+    return new GatewayErrors(meters);
+  }
+
+  /** The hub, reporting its fan-out to the latency histogram, the delivery span and the logs. */
+  @Singleton
+  Hub hub(MeterRegistry meters, GatewayErrors errors, OpenTelemetry openTelemetry) {
+    return new Hub(
+        new FanoutMetrics(meters, errors, new DeliveryTracer(openTelemetry), WRITE_SAMPLE_EVERY));
+  }
+
+  @Singleton
+  TokenVerifier tokenVerifier(GatewaySettings settings, RevocationStore revocations) {
+    return new TokenVerifier(
+        settings.signingSecrets().bytes(),
+        settings.tokenMaxLifetime(),
+        settings.tokenSkew(),
+        Clock.systemUTC(),
+        revocations::isRevoked);
+  }
+
+  @Singleton
+  SessionRegistry sessionRegistry() {
+    return new SessionRegistry(Clock.systemUTC());
+  }
+
+  @Singleton
+  StorePresenceDirectory presenceDirectory(PresenceStore store, EventLog log) {
+    return new StorePresenceDirectory(store, log, InstanceId.current());
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  @Requires(property = "relay.webhook.url")
+  WebhookForwarder webhookForwarder(GatewayExtras extras) {
+    return new WebhookForwarder(
+        extras.webhookUrl().orElseThrow(),
+        extras.webhookSecret().orElseThrow().bytes().get(0),
+        10_000,
+        16,
+        8,
+        Duration.ofSeconds(1),
+        Clock.systemUTC());
+  }
+
+  @Singleton
+  SessionServices sessionServices(
+      SessionRegistry registry,
+      GatewayErrors errors,
+      Hub hub,
+      EventLog log,
+      TokenVerifier tokens,
+      RateLimiter limiter,
+      StorePresenceDirectory presence,
+      GatewaySettings settings,
+      GatewayExtras extras,
+      Optional<WebhookForwarder> webhook) {
+    return new SessionServices(
+        hub,
+        log,
+        tokens,
+        new ConnectionAdmission(
+            tokens, limiter, extras.connectLimits(), registry::connectionsOf, errors::refused),
+        new ClientEventPublisher(
+            log,
+            new SchemaEventValidator(EventSchemaRegistry.loadDefault(), settings.strictEvents()),
+            limiter,
+            extras.eventLimits(),
+            webhook.<ClientEventSink>map(w -> w).orElse(ClientEventSink.NONE),
+            settings.limits().maxClientPayloadBytes(),
+            Clock.systemUTC()),
+        presence,
+        settings.limits(),
+        Clock.systemUTC());
+  }
+
+  @Singleton
+  Heartbeats heartbeats(GatewaySettings settings) {
+    return new Heartbeats(settings.pingInterval(), settings.idleTimeout());
+  }
+
+  @Bean(preDestroy = "close")
+  @Singleton
+  StreamConsumer streamConsumer(
+      EventLog log, Hub hub, SessionRegistry registry, GatewayErrors errors) {
+    RedisKeyLayout layout = new RedisKeyLayout(log.partitions());
+    return new StreamConsumer(
+        log,
+        hub,
+        partition -> {
+          errors.record(GatewayErrors.STREAM_LOST);
+          registry.closeWhere(
+              entry ->
+                  entry.session().rooms().stream()
+                      .anyMatch(room -> layout.partitionOf(room) == partition),
+              CloseCodes.GOING_AWAY,
+              "stream position lost");
+        },
+        () -> errors.record(GatewayErrors.STREAM_READ),
+        Duration.ofSeconds(2),
+        500);
+  }
+
+  @Singleton
+  @Named("stream-consumer")
+  ReadinessCheck streamConsumerReady(StreamConsumer consumer) {
+    return new ReadinessCheck() {
+      @Override
+      public String name() {
+        return "stream-consumer";
+      }
+
+      @Override
+      public CompletableFuture<Boolean> check() {
+        return CompletableFuture.completedFuture(consumer.isHealthy());
+      }
+    };
+  }
+
+  @Singleton
+  SocketIoGateway socketIo(
+      GatewaySettings settings,
+      SessionServices services,
+      SessionRegistry registry,
+      SessionStore sessions) {
+    return new SocketIoGateway(
+        services,
+        registry,
+        settings.socketIo(),
+        new OriginPolicy(settings.allowedOrigins()),
+        sessions);
+  }
+
+  @Singleton
+  WebSocketUpgradeHandler upgradeHandler(
+      GatewaySettings settings,
+      GatewayExtras extras,
+      SessionServices services,
+      SessionRegistry registry,
+      Heartbeats heartbeats,
+      DrainState drain,
+      SocketIoGateway socketIo) {
+    WebSocketUpgradeHandler.Endpoint json =
+        (transport, token, request) -> {
+          JsonProtocolConnection connection =
+              new JsonProtocolConnection(ConnectionIds.next(), transport, services, registry);
+          connection.open(token);
+          return connection;
+        };
+    WebSocketUpgradeHandler.Endpoint sio =
+        (transport, token, request) -> {
+          QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+          return socketIo.openWebSocket(
+              transport,
+              name -> {
+                List<String> values = uri.parameters().get(name);
+                return values == null || values.isEmpty() ? null : values.get(0);
+              });
+        };
+    return new WebSocketUpgradeHandler(
+        Map.of("/realtime", json, "/socket.io", sio),
+        new OriginPolicy(settings.allowedOrigins()),
+        heartbeats,
+        settings.maxFrameBytes(),
+        () -> !drain.isDraining(),
+        new ClientAddress(extras.trustedProxies()));
+  }
+}

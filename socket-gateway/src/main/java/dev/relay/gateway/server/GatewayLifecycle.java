@@ -1,0 +1,156 @@
+package dev.relay.gateway.server;
+
+import dev.relay.engine.EventLog;
+import dev.relay.engine.presence.PresenceStore;
+import dev.relay.engine.revocation.RevocationStore;
+import dev.relay.gateway.hub.Hub;
+import dev.relay.gateway.netty.Heartbeats;
+import dev.relay.gateway.session.CloseCodes;
+import dev.relay.gateway.session.SessionRegistry;
+import dev.relay.gateway.session.StorePresenceDirectory;
+import dev.relay.gateway.stream.StreamConsumer;
+import dev.relay.gateway.webhook.WebhookForwarder;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the gateway's background work when the context starts and stops it on shutdown: the stream
+ * consumer; the revocation store (a revoked {@code jti} closes its live connections with 4001 on
+ * every instance); and one sweeper thread that every second closes expired tokens and pings silent
+ * connections, renews this instance's presence heartbeat, and sweeps the members of crashed
+ * instances. Registers the gateway's metrics.
+ */
+@Singleton
+@Requires(property = "relay.gateway.enabled", notEquals = "false")
+public class GatewayLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayLifecycle.class);
+
+  private final StreamConsumer consumer;
+  private final SessionRegistry sessions;
+  private final Heartbeats heartbeats;
+  private final StorePresenceDirectory presence;
+  private final RevocationStore revocations;
+  private final long presenceBeatEveryTicks;
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "relay-sweeper");
+            t.setDaemon(true);
+            return t;
+          });
+  private long ticks;
+
+  public GatewayLifecycle(
+      StreamConsumer consumer,
+      SessionRegistry sessions,
+      Heartbeats heartbeats,
+      StorePresenceDirectory presence,
+      PresenceStore presenceStore,
+      RevocationStore revocations,
+      Hub hub,
+      Optional<WebhookForwarder> webhook,
+      EventLog log,
+      MeterRegistry meters) {
+    this.consumer = consumer;
+    this.sessions = sessions;
+    this.heartbeats = heartbeats;
+    this.presence = presence;
+    this.revocations = revocations;
+    // Heartbeat three times per TTL, so one late beat never makes this instance look dead.
+    this.presenceBeatEveryTicks = Math.max(1, presenceStore.instanceTtl().toSeconds() / 3);
+    Gauge.builder("relay_connected_clients", sessions, SessionRegistry::size)
+        .description("Authenticated client connections on this gateway")
+        .register(meters);
+    Gauge.builder("relay_rooms", hub, Hub::roomCount)
+        .description("Rooms with at least one connection on this gateway")
+        .register(meters);
+    FunctionCounter.builder("relay_events_delivered", hub, Hub::deliveredCount)
+        .description("Events handed to client connections")
+        .register(meters);
+    for (int p = 0; p < log.partitions(); p++) {
+      int partition = p;
+      Gauge.builder("relay_stream_lag_seconds", consumer, c -> c.lagSeconds(partition))
+          .description(
+              "Age of the newest entry read while behind; 0 when caught up; grows while reads fail")
+          .tag("partition", Integer.toString(partition))
+          .register(meters);
+    }
+    webhook.ifPresent(
+        w -> {
+          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::delivered)
+              .tag("result", "delivered")
+              .register(meters);
+          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::failedAttempts)
+              .tag("result", "failed_attempt")
+              .register(meters);
+          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::dropped)
+              .tag("result", "dropped")
+              .register(meters);
+        });
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    revocations.addListener(
+        jti ->
+            sessions.closeWhere(
+                e -> jti.equals(e.session().jti()), CloseCodes.UNAUTHORIZED, "unauthorized"));
+    revocations
+        .start()
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                LOG.warn("revocation list not loaded yet: {}", failure.toString());
+              }
+            });
+    consumer.start();
+    sweeper.scheduleWithFixedDelay(this::sweep, 0, 1, TimeUnit.SECONDS);
+  }
+
+  @EventListener
+  void onShutdown(ShutdownEvent event) {
+    sweeper.shutdownNow();
+    consumer.close();
+  }
+
+  private void sweep() {
+    try {
+      sessions.expireTokens();
+      heartbeats.sweep();
+      if (ticks++ % presenceBeatEveryTicks == 0) {
+        presence
+            .heartbeat()
+            .thenCompose(
+                alive -> {
+                  if (!alive) {
+                    for (SessionRegistry.Entry e : sessions.all()) {
+                      e.channel().executor().execute(e.session()::rejoinPresence);
+                    }
+                  }
+                  return presence.sweep(100);
+                })
+            .whenComplete(
+                (swept, failure) -> {
+                  if (failure != null) {
+                    LOG.debug("presence heartbeat failed: {}", failure.toString());
+                  }
+                });
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("sweep failed", e);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.relay.gateway.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.EnvelopeCodec;
+import dev.relay.contracts.EventType;
+import dev.relay.engine.Appended;
+import dev.relay.engine.EventDraft;
+import dev.relay.engine.EventLog;
+import dev.relay.engine.ratelimit.RateDecision;
+import dev.relay.engine.ratelimit.RateLimiter;
+import dev.relay.gateway.auth.ConnectionGrant;
+import dev.relay.gateway.auth.Scope;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client-published events (SPEC §7), checked in this order: scope {@code publish}, a room the
+ * connection is in, a valid and non-reserved event name ({@code presence.*} is the relay's own),
+ * the payload size, the event contract, the per-connection rate limit of the event's family. Then
+ * the event is appended with {@code actor} = the token's {@code sub} — through the same streams as
+ * published events, so every gateway delivers it — and handed to the sink (the webhook). Replies on
+ * {@code executor}. Thread-safe; holds no per-connection state.
+ */
+public final class ClientEventPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientEventPublisher.class);
+
+  private final EventLog log;
+  private final ClientEventValidator validator;
+  private final RateLimiter limiter;
+  private final ClientEventLimits eventLimits;
+  private final ClientEventSink sink;
+  private final int maxPayloadBytes;
+  private final Clock clock;
+
+  public ClientEventPublisher(
+      EventLog log,
+      ClientEventValidator validator,
+      RateLimiter limiter,
+      ClientEventLimits eventLimits,
+      ClientEventSink sink,
+      int maxPayloadBytes,
+      Clock clock) {
+    this.log = log;
+    this.validator = validator;
+    this.limiter = limiter;
+    this.eventLimits = eventLimits;
+    this.sink = sink;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.clock = clock;
+  }
+
+  /**
+   * @param connectionId the rate-limit bucket's owner
+   * @param joined whether the connection is in {@code room}
+   */
+  public void publish(
+      String connectionId,
+      ConnectionGrant grant,
+      boolean joined,
+      String room,
+      String type,
+      ObjectNode payload,
+      Executor executor,
+      Reply<String> reply) {
+    String json = payload.toString();
+    String refusal = check(grant, joined, type, payload, json);
+    if (refusal != null) {
+      int colon = refusal.indexOf(':');
+      reply.error(refusal.substring(0, colon), refusal.substring(colon + 1));
+      return;
+    }
+    String pattern = eventLimits.patternFor(type);
+    CompletionStage<RateDecision> allowed =
+        pattern == null
+            ? CompletableFuture.completedFuture(new RateDecision(true, 0))
+            : limiter.tryAcquire(
+                "evt:" + connectionId + ":" + pattern, eventLimits.limit(pattern), 1);
+    Instant publishedAt = clock.instant();
+    allowed
+        .thenCompose(
+            decision ->
+                decision.allowed()
+                    ? log.append(new EventDraft(room, type, json, null, null, grant.sub(), null))
+                    : CompletableFuture.completedFuture((Appended) null))
+        .whenCompleteAsync(
+            (appended, failure) -> {
+              if (failure != null) {
+                LOG.warn("client publish failed: {}", failure.toString());
+                reply.error(ErrorCodes.UNAVAILABLE, "try again");
+              } else if (appended == null) {
+                reply.error(ErrorCodes.RATE_LIMITED, "too many " + pattern + " events");
+              } else {
+                String eventId = appended.id().toString();
+                reply.ok(eventId);
+                sink.published(
+                    EnvelopeCodec.withId(
+                        EnvelopeCodec.encodeWithoutId(
+                            room, type, json, null, publishedAt, null, grant.sub()),
+                        eventId));
+              }
+            },
+            executor);
+  }
+
+  /** Null when the event may go on; else {@code code:detail}. */
+  private String check(
+      ConnectionGrant grant, boolean joined, String type, ObjectNode payload, String json) {
+    if (!grant.has(Scope.PUBLISH)) {
+      return ErrorCodes.FORBIDDEN + ":the token has no publish scope";
+    }
+    if (!joined) {
+      return ErrorCodes.FORBIDDEN + ":publish only to rooms this connection is in";
+    }
+    if (!EventType.isValidName(type) || type.startsWith("presence.")) {
+      return ErrorCodes.INVALID_MESSAGE + ":invalid event name";
+    }
+    if (json.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
+      return ErrorCodes.PAYLOAD_TOO_LARGE + ":payload too large";
+    }
+    List<String> problems = validator.validate(type, payload);
+    return problems.isEmpty() ? null : ErrorCodes.INVALID_MESSAGE + ":" + problems.get(0);
+  }
+}

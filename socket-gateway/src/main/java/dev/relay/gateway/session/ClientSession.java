@@ -1,0 +1,406 @@
+package dev.relay.gateway.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.EventId;
+import dev.relay.contracts.RoomName;
+import dev.relay.contracts.protocol.json.ServerMessages.Member;
+import dev.relay.engine.Replay;
+import dev.relay.engine.StoredEvent;
+import dev.relay.gateway.auth.ConnectionGrant;
+import dev.relay.gateway.auth.Scope;
+import dev.relay.gateway.auth.TokenCheck;
+import dev.relay.gateway.hub.Delivery;
+import dev.relay.gateway.hub.Subscriber;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated client connection, independent of its protocol: the rooms it is in, what its
+ * token allows, recovery on subscribe, client-published events and token refresh.
+ *
+ * <p>Threading: every method except {@link #expiresAtMillis} and the getters of immutable data must
+ * be called on {@link ClientChannel#executor()} (the connection's event loop), which confines all
+ * mutable state. The hub calls {@link #receive} there too, in stream order, so a room's events
+ * reach the channel in order.
+ *
+ * <p>Recovery ({@code subscribe} with {@code since}): the session joins the room first and buffers
+ * its live events while the replay is read, then sends the reply, the replayed events, and the
+ * buffered events not already replayed. Events already delivered live on this connection (the room
+ * was joined before) are not repeated. So the client sees every event after {@code since} once and
+ * in order, or {@code recovered:false}.
+ */
+public final class ClientSession implements Subscriber {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+
+  private final String id;
+  private final SessionServices services;
+  private final ClientChannel channel;
+  private final Map<String, RoomState> rooms = new HashMap<>(4);
+  private volatile ConnectionGrant grant;
+  private volatile long expiresAtMillis;
+  private boolean closed;
+  private List<Delivery> held;
+
+  public ClientSession(
+      String id, ConnectionGrant grant, SessionServices services, ClientChannel channel) {
+    this.id = id;
+    this.grant = grant;
+    this.services = services;
+    this.channel = channel;
+    this.expiresAtMillis = grant.expiresAt().toEpochMilli();
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String sub() {
+    return grant.sub();
+  }
+
+  public String jti() {
+    return grant.jti();
+  }
+
+  public Instant expiresAt() {
+    return Instant.ofEpochMilli(expiresAtMillis);
+  }
+
+  /** Readable from any thread: when the connection's token expires. */
+  public long expiresAtMillis() {
+    return expiresAtMillis;
+  }
+
+  /** Joins the rooms granted by the token; returns them, sorted. */
+  public Set<String> start() {
+    for (String room : grant.autoJoin()) {
+      join(room);
+    }
+    return new TreeSet<>(rooms.keySet());
+  }
+
+  /** The rooms the token joins at connect. */
+  public Set<String> tokenRooms() {
+    return grant.autoJoin();
+  }
+
+  /**
+   * Holds every delivery of every room (a protocol-level recovery of the whole connection is
+   * reading its replays) until {@link #release}. Idempotent.
+   */
+  public void hold() {
+    if (held == null) {
+      held = new ArrayList<>();
+    }
+  }
+
+  /**
+   * Ends {@link #hold}: the held deliveries that {@code skip} does not match go on as live ones, in
+   * the order they were dispatched, before any later delivery.
+   */
+  public void release(Predicate<Delivery> skip) {
+    List<Delivery> list = held;
+    held = null;
+    if (list == null) {
+      return;
+    }
+    for (Delivery d : list) {
+      if (!skip.test(d)) {
+        onDelivery(d);
+      }
+    }
+  }
+
+  /**
+   * Joins a room this {@code sub} was authorized for on an earlier connection (the server-side
+   * record of a recovered connection), without asking for a token again.
+   *
+   * @return false when the name is invalid or the room limit is reached
+   */
+  public boolean restore(String roomText) {
+    Optional<RoomName> parsed = RoomName.parse(roomText);
+    if (parsed.isEmpty()) {
+      return false;
+    }
+    String room = parsed.get().toString();
+    if (!rooms.containsKey(room)) {
+      if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
+        return false;
+      }
+      join(room);
+    }
+    return true;
+  }
+
+  /** Records that every event of {@code room} after {@code since} reached the client. */
+  public void recoveredAfter(String room, EventId since) {
+    RoomState state = rooms.get(room);
+    if (state != null) {
+      state.recoveredAfter(since);
+    }
+  }
+
+  /** Rooms the connection is in, sorted. */
+  public Set<String> rooms() {
+    return new TreeSet<>(rooms.keySet());
+  }
+
+  /** Joins a room, replaying from {@code since} when given; see the class comment. */
+  public void subscribe(String roomText, String token, String since, Reply<Subscribed> reply) {
+    Optional<RoomName> parsed = RoomName.parse(roomText);
+    if (parsed.isEmpty()) {
+      reply.error(ErrorCodes.INVALID_MESSAGE, "invalid room name");
+      return;
+    }
+    String room = parsed.get().toString();
+    String refusal = authorize(parsed.get(), token);
+    if (refusal != null) {
+      reply.error(refusal, "not allowed to join " + room);
+      return;
+    }
+    RoomState state = rooms.get(room);
+    if (state == null) {
+      if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
+        reply.error(ErrorCodes.LIMIT_EXCEEDED, "too many rooms on this connection");
+        return;
+      }
+      state = join(room);
+    }
+    if (since == null) {
+      reply.ok(new Subscribed(room, null));
+      return;
+    }
+    if (state.buffer != null) {
+      reply.error(ErrorCodes.INVALID_MESSAGE, "a recovery of this room is in progress");
+      return;
+    }
+    Optional<EventId> sinceId = EventId.parse(since);
+    if (sinceId.isEmpty()) {
+      reply.ok(new Subscribed(room, false));
+      return;
+    }
+    recover(room, state, sinceId.get(), reply);
+  }
+
+  public void unsubscribe(String roomText, Reply<String> reply) {
+    if (!rooms.containsKey(roomText)) {
+      reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
+      return;
+    }
+    leave(roomText);
+    reply.ok(roomText);
+  }
+
+  /** Publishes a client event (scope {@code publish}) to a joined room; replies with its id. */
+  public void publish(String roomText, String type, ObjectNode payload, Reply<String> reply) {
+    services
+        .publisher()
+        .publish(
+            id,
+            grant,
+            rooms.containsKey(roomText),
+            roomText,
+            type,
+            payload,
+            channel.executor(),
+            reply);
+  }
+
+  /** Lists the members of a joined room (scope {@code presence}). */
+  public void presence(String roomText, Reply<List<Member>> reply) {
+    if (!grant.has(Scope.PRESENCE)) {
+      reply.error(ErrorCodes.FORBIDDEN, "the token has no presence scope");
+      return;
+    }
+    if (!rooms.containsKey(roomText)) {
+      reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
+      return;
+    }
+    services
+        .presence()
+        .members(roomText)
+        .whenCompleteAsync(
+            (members, failure) -> {
+              if (failure != null) {
+                reply.error(ErrorCodes.UNAVAILABLE, "try again");
+              } else {
+                reply.ok(members);
+              }
+            },
+            channel.executor());
+  }
+
+  /** Replaces the connection token with a new one for the same {@code sub}. */
+  public void refresh(String token, Reply<Instant> reply) {
+    TokenCheck<ConnectionGrant> check = services.tokens().verifyConnection(token);
+    if (check instanceof TokenCheck.Refused<ConnectionGrant> refused) {
+      LOG.info("refresh refused on {}: {}", id, refused.reason());
+      reply.error(refused.code(), "token refused");
+      return;
+    }
+    ConnectionGrant next = ((TokenCheck.Valid<ConnectionGrant>) check).grant();
+    if (!next.sub().equals(grant.sub())) {
+      LOG.info("refresh refused on {}: token for another sub", id);
+      reply.error(ErrorCodes.FORBIDDEN, "token for another user");
+      return;
+    }
+    grant = next;
+    expiresAtMillis = next.expiresAt().toEpochMilli();
+    reply.ok(next.expiresAt());
+  }
+
+  @Override
+  public Executor executor() {
+    return channel.executor();
+  }
+
+  @Override
+  public void receive(Delivery delivery) {
+    onDelivery(delivery);
+  }
+
+  /**
+   * Records this connection's rooms in the presence directory again (after the directory had given
+   * this gateway up, e.g. during a long Redis outage). Call on the executor.
+   */
+  public void rejoinPresence() {
+    if (!closed) {
+      for (String room : rooms.keySet()) {
+        services.presence().joined(room, grant.sub(), id);
+      }
+    }
+  }
+
+  /** Leaves every room; further deliveries are dropped. Idempotent. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (String room : new ArrayList<>(rooms.keySet())) {
+      leave(room);
+    }
+  }
+
+  private void onDelivery(Delivery delivery) {
+    if (held != null && !closed) {
+      held.add(delivery);
+      return;
+    }
+    RoomState state = rooms.get(delivery.event().room());
+    if (closed || state == null || !visible(delivery)) {
+      return;
+    }
+    if (state.buffer != null) {
+      state.buffer.add(delivery);
+      return;
+    }
+    state.liveFrom(delivery.event().id());
+    channel.sendEvent(delivery);
+  }
+
+  /**
+   * Presence events reach only connections allowed to see presence (scope {@code presence}), and
+   * never the user they are about: a user's own tabs do not need to hear that it joined.
+   */
+  private boolean visible(Delivery delivery) {
+    String about = delivery.presenceSub();
+    return about == null || (grant.has(Scope.PRESENCE) && !about.equals(grant.sub()));
+  }
+
+  private void recover(String room, RoomState state, EventId since, Reply<Subscribed> reply) {
+    state.buffer = new ArrayList<>();
+    services
+        .log()
+        .replay(room, since, services.limits().maxReplayEvents())
+        .whenCompleteAsync(
+            (replay, failure) -> {
+              if (closed || rooms.get(room) != state) {
+                return;
+              }
+              List<Delivery> buffered = state.buffer;
+              state.buffer = null;
+              boolean recovered = failure == null && replay.recovered();
+              if (!recovered) {
+                LOG.debug(
+                    "recovery of {} on {}: {}",
+                    room,
+                    id,
+                    failure != null ? failure.toString() : replay.outcome());
+              }
+              reply.ok(new Subscribed(room, recovered));
+              EventId lastReplayed = recovered ? sendReplay(state, replay) : null;
+              if (recovered) {
+                state.recoveredAfter(since);
+              }
+              for (Delivery d : buffered) {
+                StoredEvent e = d.event();
+                boolean replayedAlready =
+                    lastReplayed != null
+                        && !e.volatileEvent()
+                        && e.id().compareTo(lastReplayed) <= 0;
+                if (!replayedAlready) {
+                  onDelivery(d);
+                }
+              }
+            },
+            channel.executor());
+  }
+
+  /** Sends replayed events not already delivered; returns the last replayed id or null. */
+  private EventId sendReplay(RoomState state, Replay replay) {
+    EventId last = null;
+    for (StoredEvent e : replay.events()) {
+      last = e.id();
+      if (!state.delivered(e.id())) {
+        channel.sendEvent(new Delivery(e));
+      }
+    }
+    return last;
+  }
+
+  /** Null when allowed; otherwise the error code to send. */
+  private String authorize(RoomName room, String subscriptionToken) {
+    if (grant.allows(room)) {
+      return null;
+    }
+    if (subscriptionToken == null) {
+      return ErrorCodes.FORBIDDEN;
+    }
+    TokenCheck<String> check =
+        services.tokens().verifySubscription(subscriptionToken, grant.sub(), room.toString());
+    if (check instanceof TokenCheck.Refused<String> refused) {
+      LOG.info("subscription token refused on {}: {}", id, refused.reason());
+      return ErrorCodes.FORBIDDEN;
+    }
+    return null;
+  }
+
+  private RoomState join(String room) {
+    RoomState state = new RoomState();
+    rooms.put(room, state);
+    services.hub().join(room, this);
+    services.presence().joined(room, grant.sub(), id);
+    return state;
+  }
+
+  private void leave(String room) {
+    rooms.remove(room);
+    services.hub().leave(room, this);
+    services.presence().left(room, grant.sub(), id);
+  }
+
+  /** The answer to a subscribe; {@code recovered} is null when no {@code since} was given. */
+  public record Subscribed(String room, Boolean recovered) {}
+}

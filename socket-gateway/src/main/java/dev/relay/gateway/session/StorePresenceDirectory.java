@@ -1,0 +1,103 @@
+package dev.relay.gateway.session;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.relay.contracts.protocol.json.ServerMessages.Member;
+import dev.relay.engine.EventDraft;
+import dev.relay.engine.EventLog;
+import dev.relay.engine.presence.PresenceLoss;
+import dev.relay.engine.presence.PresenceStore;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence shared by every gateway through the {@link PresenceStore} (Redis in production). When a
+ * user's first connection joins a room it publishes {@code presence.joined} {sub} to the room, and
+ * {@code presence.left} when the last one leaves — through the event log, so every instance
+ * delivers them; both types are volatile (live only, never replayed). A crashed gateway's members
+ * are removed by {@link #sweep} on the surviving instances once its heartbeat is older than the
+ * store's TTL, and their {@code presence.left} is published exactly once. Never blocks.
+ */
+public final class StorePresenceDirectory implements PresenceDirectory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorePresenceDirectory.class);
+
+  private final PresenceStore store;
+  private final EventLog log;
+  private final String instanceId;
+
+  public StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId) {
+    this.store = store;
+    this.log = log;
+    this.instanceId = instanceId;
+  }
+
+  @Override
+  public void joined(String room, String sub, String connectionId) {
+    store
+        .join(room, sub, connectionId, instanceId)
+        .whenComplete(
+            (first, failure) -> {
+              if (failure != null) {
+                LOG.warn("presence join not recorded: {}", failure.toString());
+              } else if (first) {
+                announce(room, "presence.joined", sub);
+              }
+            });
+  }
+
+  @Override
+  public void left(String room, String sub, String connectionId) {
+    store
+        .leave(room, sub, connectionId, instanceId)
+        .whenComplete(
+            (last, failure) -> {
+              if (failure != null) {
+                LOG.warn("presence leave not recorded: {}", failure.toString());
+              } else if (last) {
+                announce(room, "presence.left", sub);
+              }
+            });
+  }
+
+  @Override
+  public CompletionStage<List<Member>> members(String room) {
+    return store
+        .members(room)
+        .thenApply(list -> list.stream().map(m -> new Member(m.sub(), m.joinedAt())).toList());
+  }
+
+  /**
+   * Renews this instance's liveness. Completes with false when the store had already given this
+   * instance up (its members were swept): the caller must then {@link #joined} its connections
+   * again.
+   */
+  public CompletionStage<Boolean> heartbeat() {
+    return store.heartbeat(instanceId);
+  }
+
+  /** Removes members of dead instances and announces who left; bounded to {@code maxRooms}. */
+  public CompletionStage<Integer> sweep(int maxRooms) {
+    return store
+        .sweep(maxRooms)
+        .thenApply(
+            losses -> {
+              for (PresenceLoss loss : losses) {
+                announce(loss.room(), "presence.left", loss.sub());
+              }
+              return losses.size();
+            });
+  }
+
+  private void announce(String room, String type, String sub) {
+    String payload = JsonNodeFactory.instance.objectNode().put("sub", sub).toString();
+    log.append(new EventDraft(room, type, payload, null, null, null, null))
+        .whenComplete(
+            (appended, failure) -> {
+              if (failure != null) {
+                LOG.warn("{} not published: {}", type, failure.toString());
+              }
+            });
+  }
+}

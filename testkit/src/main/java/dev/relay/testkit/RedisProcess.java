@@ -1,0 +1,162 @@
+package dev.relay.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@code redis-server} process started by a test, on a free loopback port, and stopped by
+ * its own pid — never any other Redis on the machine. Uses the {@code redis-server} on the PATH, or
+ * else the Redis 6.2 binary shipped in the embedded-redis test dependency.
+ *
+ * <p>Fault tests use {@link #kill()} and {@link #restart()}; the port stays the same so clients can
+ * reconnect.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+  private final int port;
+  private final Path dir;
+  private final List<String> extraArgs;
+  private Process process;
+
+  private RedisProcess(int port, Path dir, List<String> extraArgs) {
+    this.port = port;
+    this.dir = dir;
+    this.extraArgs = extraArgs;
+  }
+
+  /** Starts a Redis without persistence. */
+  public static RedisProcess start() {
+    return start(List.of("--save", "", "--appendonly", "no"));
+  }
+
+  /** Starts a Redis with AOF persistence ({@code appendfsync always}), so a restart keeps data. */
+  public static RedisProcess startPersistent() {
+    return start(List.of("--save", "", "--appendonly", "yes", "--appendfsync", "always"));
+  }
+
+  public static RedisProcess start(List<String> extraArgs) {
+    try {
+      RedisProcess redis =
+          new RedisProcess(freePort(), Files.createTempDirectory("relay-redis"), extraArgs);
+      redis.launch();
+      return redis;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start redis-server", e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Kills the process (SIGKILL) and waits until it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts the server again on the same port and data directory. */
+  public void restart() {
+    if (process.isAlive()) {
+      kill();
+    }
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot restart redis-server", e);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+
+  private void launch() throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(binary());
+    command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1"));
+    command.addAll(List.of("--dir", dir.toString(), "--daemonize", "no"));
+    command.addAll(extraArgs);
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    Awaitility.await("redis-server on port " + port)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(this::accepts);
+  }
+
+  private boolean accepts() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("redis-server exited; see " + dir.resolve("redis.log"));
+    }
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write("PING\r\n".getBytes());
+      return socket.getInputStream().read() == '+';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String binary() throws IOException {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File candidate = new File(dir, "redis-server");
+      if (candidate.canExecute()) {
+        return candidate.getPath();
+      }
+    }
+    return bundledBinary();
+  }
+
+  /** The redis 6.2 binary inside the embedded-redis jar, copied out once per JVM. */
+  private static synchronized String bundledBinary() throws IOException {
+    Path target = Path.of(System.getProperty("java.io.tmpdir"), "relay-redis-server-6.2");
+    if (!Files.isExecutable(target)) {
+      try (InputStream in =
+          RedisProcess.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
+        if (in == null) {
+          throw new IOException("no redis-server on PATH and no bundled binary");
+        }
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      target.toFile().setExecutable(true);
+    }
+    return target.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
