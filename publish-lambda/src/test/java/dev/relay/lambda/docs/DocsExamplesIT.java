@@ -141,7 +141,9 @@ class DocsExamplesIT {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(DocsFiles.root().toFile());
     builder.environment().putAll(env);
-    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    // Never inherit the test JVM's streams: they are the Failsafe fork's channel.
+    builder.redirectError(
+        ProcessBuilder.Redirect.appendTo(new java.io.File("target/node.err.log")));
     Process process = builder.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     process.getInputStream().transferTo(out);

@@ -2,6 +2,7 @@ package dev.relay.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.testkit.NpmInstall;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,20 +89,8 @@ class DemoBrowserIT {
     assertThat(Files.size(screenshot)).isGreaterThan(1000);
   }
 
-  private static synchronized void installOnce() throws IOException, InterruptedException {
-    if (Files.isDirectory(HARNESS.resolve("node_modules/playwright-core"))) {
-      return;
-    }
-    ProcessBuilder npm =
-        new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-            .directory(HARNESS.toFile())
-            .inheritIO();
-    npm.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    Process process = npm.start();
-    if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException("npm ci failed in " + HARNESS);
-    }
+  private static void installOnce() {
+    NpmInstall.ensure(HARNESS, "playwright-core", Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"));
   }
 
   /** Reads the dev banner up to the API key (also the admin key in dev mode); drains the rest. */

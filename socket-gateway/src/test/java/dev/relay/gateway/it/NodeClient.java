@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.testkit.NpmInstall;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,8 @@ final class NodeClient implements AutoCloseable {
     }
     pb.environment().put("TRANSPORTS", transports);
     pb.environment().putAll(env);
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    // Never inherit the test JVM's streams: they are the Failsafe fork's channel.
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(new File("target/node-client.err.log")));
     try {
       NodeClient client = new NodeClient(pb.start());
       client.expect("started");
@@ -88,26 +90,8 @@ final class NodeClient implements AutoCloseable {
     }
   }
 
-  private static synchronized void installOnce() {
-    if (Files.isDirectory(HARNESS.resolve("node_modules/socket.io-client"))) {
-      return;
-    }
-    try {
-      Process npm =
-          new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-              .directory(HARNESS.toFile())
-              .inheritIO()
-              .start();
-      if (!npm.waitFor(180, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-        npm.destroyForcibly();
-        throw new IllegalStateException("npm ci failed in " + HARNESS);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static void installOnce() {
+    NpmInstall.ensure(HARNESS, "socket.io-client", Map.of());
   }
 
   /** The next line reporting {@code on}, skipping others (kept in {@link #seen()}). */
