@@ -24,6 +24,9 @@ public final class RelayCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (ServiceCommands.runDirectly(args)) {
+      return;
+    }
     int code = new CommandLine(new RelayCommand()).execute(args);
     if (code != 0) {
       System.exit(code);

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * This process's instance id: {@code RELAY_INSTANCE_ID} when set, otherwise {@code <host>-<8 hex>},
- * fixed for the life of the JVM. Logs ({@link InstanceIdDefiner}) and {@code /info} read the same
- * value.
+ * fixed for the life of the JVM. Logs ({@link RelayLogConfigurator}) and {@code /info} read the
+ * same value.
  */
 public final class InstanceId {
 
