@@ -35,11 +35,14 @@ public class EngineFactory {
     if (settings.kind().equals(EngineSettings.MEMORY)) {
       return new MemoryEventLog(settings.partitions(), settings.retention());
     }
-    return new RedisEventLog(
-        settings.redisUrl(),
-        RedisEngineSettings.defaults()
-            .withPartitions(settings.partitions())
-            .withRetention(settings.retention())
-            .withCluster(settings.cluster()));
+    RedisEventLog log =
+        new RedisEventLog(
+            settings.redisUrl(),
+            RedisEngineSettings.defaults()
+                .withPartitions(settings.partitions())
+                .withRetention(settings.retention())
+                .withCluster(settings.cluster()));
+    log.connectInBackground();
+    return log;
   }
 }
