@@ -64,15 +64,7 @@ class ClusterFailoverIT {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {gateway, publishApi, cluster}) {
-      if (closeable != null) {
-        try {
-          closeable.close();
-        } catch (Exception e) {
-          // the others must still be closed
-        }
-      }
-    }
+    Services.closeAll(gateway, publishApi, cluster);
   }
 
   @Test
