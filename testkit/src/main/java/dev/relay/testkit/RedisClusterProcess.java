@@ -2,45 +2,63 @@ package dev.relay.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A Redis Cluster of three masters (no replicas) started by a test: three {@link RedisProcess}es
- * with {@code --cluster-enabled yes}, each on a free loopback port with its own temporary directory
- * and {@code nodes.conf}, joined with {@code redis-cli --cluster create}. {@link #start()} returns
- * once every node reports {@code cluster_state:ok}, so all 16384 slots are served. {@link #close()}
- * stops only these three processes, by their own pids.
+ * A Redis Cluster of three masters, each with {@code replicasPerMaster} replicas (none by default),
+ * started by a test: {@link RedisProcess}es with {@code --cluster-enabled yes}, each on a free
+ * loopback port with its own temporary directory and {@code nodes.conf}, joined with {@code
+ * redis-cli --cluster create … --cluster-replicas N}. {@link #start} returns once every node
+ * reports {@code cluster_state:ok}, so all 16384 slots are served. {@link #close()} stops only
+ * these processes, by their own pids.
+ *
+ * <p>Nodes time out after {@value #NODE_TIMEOUT_MILLIS} ms ({@code cluster-node-timeout}): a killed
+ * master with a replica is replaced by it a few seconds later. Roles are read from the cluster
+ * ({@code CLUSTER NODES} of a live node), never assumed from start order, so they stay right after
+ * a failover.
  *
  * <p>Needs {@code redis-cli} on the PATH (Debian/Ubuntu: {@code redis-tools}); without it {@link
- * #start()} fails with a message saying so.
+ * #start} fails with a message saying so.
  */
 public final class RedisClusterProcess implements AutoCloseable {
 
   private static final int MASTERS = 3;
+  private static final long NODE_TIMEOUT_MILLIS = 2000;
   private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(20);
 
   private final List<RedisProcess> nodes;
+  private final int replicasPerMaster;
 
-  private RedisClusterProcess(List<RedisProcess> nodes) {
+  private RedisClusterProcess(List<RedisProcess> nodes, int replicasPerMaster) {
     this.nodes = nodes;
+    this.replicasPerMaster = replicasPerMaster;
   }
 
-  /** Starts three masters without persistence and joins them into one cluster. */
+  /** Starts three masters without replicas or persistence and joins them into one cluster. */
   public static RedisClusterProcess start() {
+    return start(0);
+  }
+
+  /**
+   * Starts three masters with {@code replicasPerMaster} replicas each, without persistence, and
+   * joins them into one cluster. Replication is asynchronous, as in production; see {@link
+   * #awaitReplicated()}.
+   */
+  public static RedisClusterProcess start(int replicasPerMaster) {
+    if (replicasPerMaster < 0) {
+      throw new IllegalArgumentException("replicasPerMaster < 0");
+    }
     String cli = redisCli();
     List<RedisProcess> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < MASTERS; i++) {
+      for (int i = 0; i < MASTERS * (1 + replicasPerMaster); i++) {
         nodes.add(
             RedisProcess.start(
                 List.of(
@@ -53,11 +71,13 @@ public final class RedisClusterProcess implements AutoCloseable {
                     "--cluster-config-file",
                     "nodes.conf",
                     "--cluster-node-timeout",
-                    "2000")));
+                    Long.toString(NODE_TIMEOUT_MILLIS),
+                    "--repl-diskless-sync-delay",
+                    "0")));
       }
-      RedisClusterProcess cluster = new RedisClusterProcess(List.copyOf(nodes));
+      RedisClusterProcess cluster = new RedisClusterProcess(List.copyOf(nodes), replicasPerMaster);
       cluster.create(cli);
-      cluster.awaitStateOk();
+      cluster.awaitStateOk(CREATE_TIMEOUT);
       return cluster;
     } catch (RuntimeException e) {
       nodes.forEach(RedisProcess::close);
@@ -65,25 +85,86 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
   }
 
-  /** A seed URL for clients: the first master. Any node would do. */
+  /** A seed URL for clients: the first node started (a master when created). Any node would do. */
   public String seedUrl() {
     return nodes.get(0).url();
   }
 
-  /** The masters' ports, in start order. */
+  /** The ports of all nodes, in start order. */
   public List<Integer> ports() {
     return nodes.stream().map(RedisProcess::port).toList();
   }
 
-  /** The masters' processes, e.g. to kill one in a fault test. */
+  /** All nodes' processes in start order, masters and replicas, e.g. to kill one. */
   public List<RedisProcess> nodes() {
     return nodes;
   }
 
-  /** Stops the three servers (SIGKILL, by pid) and waits until they are gone. */
+  /** The live nodes that are masters serving slots now, as the cluster sees it. */
+  public List<RedisProcess> masters() {
+    return ClusterNodes.read(liveNodes()).stream()
+        .filter(node -> node.master() && !node.failed() && node.hasSlots())
+        .flatMap(node -> byPort(node.port()).stream())
+        .toList();
+  }
+
+  /**
+   * The live master that serves {@code key}'s slot now, as the cluster sees it.
+   *
+   * @throws IllegalStateException when no live master serves it (e.g. during a failover)
+   */
+  public RedisProcess masterOf(String key) {
+    List<RedisProcess> live = liveNodes();
+    int slot = ClusterNodes.keySlot(live, key);
+    return ClusterNodes.read(live).stream()
+        .filter(node -> node.master() && !node.failed() && node.serves(slot))
+        .flatMap(node -> byPort(node.port()).stream())
+        .filter(RedisProcess::isAlive)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no live master serves slot " + slot));
+  }
+
+  /**
+   * Waits until every live master's replicas ({@code replicasPerMaster} of them, online) have
+   * acknowledged its whole replication stream, so a master killed now loses no write made before.
+   */
+  public void awaitReplicated() {
+    Awaitility.await("every replica caught up with its master")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptions()
+        .until(() -> masters().stream().allMatch(this::replicasCaughtUp));
+  }
+
+  /** Waits until every live node reports {@code cluster_state:ok}. */
+  public void awaitStateOk(Duration atMost) {
+    Awaitility.await("cluster_state:ok on every live node")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                liveNodes().stream()
+                    .allMatch(node -> ClusterNodes.state(node.port()).equals("ok")));
+  }
+
+  /** Stops every node (SIGKILL, by pid) and waits until they are gone. */
   @Override
   public void close() {
     nodes.forEach(RedisProcess::close);
+  }
+
+  private boolean replicasCaughtUp(RedisProcess master) {
+    ClusterNodes.Replication replication = ClusterNodes.replication(master.port());
+    return replication.online().size() == replicasPerMaster
+        && replication.online().stream().allMatch(offset -> offset == replication.offset());
+  }
+
+  private List<RedisProcess> liveNodes() {
+    return nodes.stream().filter(RedisProcess::isAlive).toList();
+  }
+
+  private Optional<RedisProcess> byPort(int port) {
+    return nodes.stream().filter(node -> node.port() == port).findFirst();
   }
 
   private void create(String cli) {
@@ -91,7 +172,8 @@ public final class RedisClusterProcess implements AutoCloseable {
     for (RedisProcess node : nodes) {
       command.add("127.0.0.1:" + node.port());
     }
-    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    command.addAll(
+        List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
     try {
       Path log = Files.createTempFile("relay-cluster-create", ".log");
       Process create =
@@ -113,49 +195,6 @@ public final class RedisClusterProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating the cluster", e);
     }
-  }
-
-  private void awaitStateOk() {
-    Awaitility.await("cluster_state:ok on every node")
-        .atMost(CREATE_TIMEOUT)
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () ->
-                nodes.stream()
-                    .allMatch(node -> clusterInfo(node.port()).equals("cluster_state:ok")));
-  }
-
-  /** The {@code cluster_state} line of {@code CLUSTER INFO}, over a raw RESP connection. */
-  private static String clusterInfo(int port) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(2000);
-      OutputStream out = socket.getOutputStream();
-      out.write("CLUSTER INFO\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String reply = readBulk(socket.getInputStream());
-      for (String line : reply.split("\r\n")) {
-        if (line.startsWith("cluster_state:")) {
-          return line;
-        }
-      }
-      return "";
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static String readBulk(InputStream in) throws IOException {
-    StringBuilder header = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1 && c != '\n') {
-      header.append((char) c);
-    }
-    if (header.length() == 0 || header.charAt(0) != '$') {
-      return "";
-    }
-    int length = Integer.parseInt(header.substring(1).trim());
-    byte[] body = in.readNBytes(length);
-    return new String(body, StandardCharsets.UTF_8);
   }
 
   private static String redisCli() {

@@ -18,13 +18,30 @@ import java.util.concurrent.CompletionStage;
 /**
  * A Redis Cluster reached from one seed node, through a Lettuce {@link RedisClusterClient}. Each
  * command goes to the master owning its key's slot; {@code MOVED}/{@code ASK} redirections are
- * followed. The topology is refreshed every {@value #REFRESH_SECONDS} s and at once on
- * redirections, reconnect attempts and unknown nodes, so a failover (a replica promoted) is picked
- * up within seconds.
+ * followed.
+ *
+ * <p>Topology: refreshed every {@value #REFRESH_SECONDS} s, and at once on redirections, on
+ * commands for a slot no known master serves, on unknown nodes and on a connection that keeps
+ * failing to reconnect (its {@value #RECONNECTS_BEFORE_REFRESH}th attempt and every later one) — at
+ * most one such adaptive refresh per {@link #ADAPTIVE_REFRESH_TIMEOUT}. Nodes the cluster flagged
+ * {@code fail} (or without address) are left out of the topology. Together these make a failover (a
+ * replica promoted) visible about one second after Redis completes it, and stop the reconnect
+ * attempts to the failed master once it is left out.
  */
 final class ClusterRedisTopology implements RedisTopology {
 
   static final long REFRESH_SECONDS = 15;
+
+  /**
+   * The shortest time between two adaptive refreshes. Lettuce's default (30 s) lets the refresh
+   * triggered right after a master dies — before the cluster has promoted its replica — block every
+   * later trigger, so the promotion was only seen at the next periodic refresh, up to {@value
+   * #REFRESH_SECONDS} s later. One second matches the reconnect backoff's cap: while a node stays
+   * unreachable, each client refreshes about once a second.
+   */
+  static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
+
+  static final int RECONNECTS_BEFORE_REFRESH = 5;
 
   private final RedisClusterClient client;
 
@@ -47,10 +64,29 @@ final class ClusterRedisTopology implements RedisTopology {
                 ClusterTopologyRefreshOptions.builder()
                     .enablePeriodicRefresh(Duration.ofSeconds(REFRESH_SECONDS))
                     .enableAllAdaptiveRefreshTriggers()
-                    .build());
+                    .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+                    .refreshTriggersReconnectAttempts(RECONNECTS_BEFORE_REFRESH)
+                    .build())
+            .nodeFilter(ClusterRedisTopology::usable);
     // Not copied by builder(base): commands in flight on a lost connection fail, never re-sent.
     options.replayFilter(command -> true);
     client.setOptions(options.build());
+  }
+
+  /**
+   * False for a node without address, and for a node the cluster agreed has failed ({@code fail}: a
+   * majority of masters saw it unreachable) once it serves no slots — after its replica took them
+   * over, or a failed replica. Kept in the topology, such a node keeps a connection that retries
+   * for as long as the cluster lists it (until {@code CLUSTER FORGET} or its return), and each
+   * retry would trigger an adaptive refresh. A failed master that still holds its slots is kept:
+   * its reconnect attempts are what triggers the refreshes that discover the promotion, and leaving
+   * it out would leave its slots without a node until a command on one of them triggered a refresh.
+   */
+  static boolean usable(RedisClusterNode node) {
+    if (node.is(RedisClusterNode.NodeFlag.NOADDR)) {
+      return false;
+    }
+    return !node.is(RedisClusterNode.NodeFlag.FAIL) || !node.getSlots().isEmpty();
   }
 
   @Override

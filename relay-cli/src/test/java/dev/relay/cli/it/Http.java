@@ -18,7 +18,22 @@ final class Http {
     return post(publishApi.resolve("/v1/events"), "Bearer " + Services.API_KEY, json);
   }
 
+  /**
+   * POST /v1/events with the test API key and an {@code Idempotency-Key}: a retry with the same key
+   * stores the event at most once.
+   */
+  static HttpResponse<String> publish(URI publishApi, String json, String idempotencyKey) {
+    return send(
+        postRequest(publishApi.resolve("/v1/events"), "Bearer " + Services.API_KEY, json)
+            .header("Idempotency-Key", idempotencyKey)
+            .build());
+  }
+
   static HttpResponse<String> post(URI uri, String authorization, String json) {
+    return send(postRequest(uri, authorization, json).build());
+  }
+
+  private static HttpRequest.Builder postRequest(URI uri, String authorization, String json) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(10))
@@ -27,7 +42,7 @@ final class Http {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return send(request.build());
+    return request;
   }
 
   static HttpResponse<String> get(URI uri, String authorization) {

@@ -112,7 +112,9 @@ class ObservabilityIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(
-              () -> sample(scrape(), "relay_fanout_latency_seconds_count{stage=\"write\"}") >= 1);
+              () ->
+                  Metrics.sample(scrape(), "relay_fanout_latency_seconds_count{stage=\"write\"}")
+                      >= 1);
       String metrics = scrape();
       assertThat(metrics)
           .contains(
@@ -126,9 +128,10 @@ class ObservabilityIT {
               "relay_stream_lag_seconds{partition=\"0\"}",
               "relay_errors_total{type=",
               "relay_connections_refused_total{code=");
-      assertThat(sample(metrics, "relay_publish_total{result=\"accepted\"}")).isGreaterThan(0);
-      assertThat(sample(metrics, "relay_connected_clients")).isGreaterThanOrEqualTo(1);
-      assertThat(sample(metrics, "relay_events_delivered_total")).isGreaterThanOrEqualTo(1);
+      assertThat(Metrics.sample(metrics, "relay_publish_total{result=\"accepted\"}"))
+          .isGreaterThan(0);
+      assertThat(Metrics.sample(metrics, "relay_connected_clients")).isGreaterThanOrEqualTo(1);
+      assertThat(Metrics.sample(metrics, "relay_events_delivered_total")).isGreaterThanOrEqualTo(1);
 
       Set<String> labelValues = labelValues(metrics);
       assertThat(labelValues).isNotEmpty();
@@ -194,23 +197,8 @@ class ObservabilityIT {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String scrape() throws Exception {
-    HttpResponse<String> metrics =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(metrics.statusCode()).isEqualTo(200);
-    return metrics.body();
-  }
-
-  /** The value of the sample line starting with {@code series} (name plus labels), or -1. */
-  private static double sample(String metrics, String series) {
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]);
-      }
-    }
-    return -1;
+  private static String scrape() {
+    return Metrics.scrape(URI.create(base));
   }
 
   private static Set<String> labelValues(String metrics) {

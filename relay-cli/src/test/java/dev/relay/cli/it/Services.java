@@ -101,6 +101,19 @@ final class Services {
     }
   }
 
+  /** Closes each of {@code closeables} that is not null, even when closing an earlier one fails. */
+  static void closeAll(AutoCloseable... closeables) {
+    for (AutoCloseable closeable : closeables) {
+      if (closeable != null) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          // the others must still be closed
+        }
+      }
+    }
+  }
+
   static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();

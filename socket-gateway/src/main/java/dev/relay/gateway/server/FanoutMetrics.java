@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -51,14 +52,30 @@ final class FanoutMetrics implements FanoutObserver {
   private final GatewayErrors errors;
   private final DeliveryTracer tracer;
   private final int sampleEvery;
+  private final IntUnaryOperator draw;
 
   FanoutMetrics(
       MeterRegistry meters, GatewayErrors errors, DeliveryTracer tracer, int sampleEvery) {
+    this(meters, errors, tracer, sampleEvery, bound -> ThreadLocalRandom.current().nextInt(bound));
+  }
+
+  /**
+   * @param draw given {@code sampleEvery}, a number in {@code [0, sampleEvery)}; a write that is
+   *     not the first of its event is measured when it is 0. Called on the connections' event
+   *     loops.
+   */
+  FanoutMetrics(
+      MeterRegistry meters,
+      GatewayErrors errors,
+      DeliveryTracer tracer,
+      int sampleEvery,
+      IntUnaryOperator draw) {
     this.dispatchLatency = latency(meters, "dispatch");
     this.writeLatency = latency(meters, "write");
     this.errors = errors;
     this.tracer = tracer;
     this.sampleEvery = Math.max(1, sampleEvery);
+    this.draw = draw;
   }
 
   private static Timer latency(MeterRegistry meters, String stage) {
@@ -88,7 +105,7 @@ final class FanoutMetrics implements FanoutObserver {
 
   @Override
   public void written(Delivery delivery) {
-    if (delivery.firstReport() || ThreadLocalRandom.current().nextInt(sampleEvery) == 0) {
+    if (delivery.firstReport() || draw.applyAsInt(sampleEvery) == 0) {
       record(writeLatency, delivery.event());
     }
   }
