@@ -108,7 +108,15 @@ loads() { # system protocol pub gw gpid ppid heapflag
     bench "a-$n/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c "$n" -r "$rooms" --rate 1000 -d "$A_DUR" --warmup "$WARM"
   done
   bench "b-1room/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c "$B_CONNS" -r 1 --rate 50 -d "$A_DUR" --warmup "$WARM"
-  bench "c-idle/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c "$C_CONNS" -r 1000 --rate 0 -d 10 $heap
+  if [ -n "$heap" ]; then idle "$s" "$p" "$pub" "$gw" "$gpid" "$ppid" "$heap"; fi
+}
+
+# c-idle: memory per idle connection. Relay's number is live heap after a full GC (jcmd) plus
+# RSS growth, so earlier loads do not bias it; the peer's is RSS growth only, so it runs on a fresh
+# peer process (after the loads above its RSS held garbage V8 later returned, once giving a
+# negative growth).
+idle() { # system protocol pub gw gpid ppid [heapflag]
+  bench "c-idle/$1" "$2" "$3" "$4" "$5" "$6" -c "$C_CONNS" -r 1000 --rate 0 -d 10 ${7:-}
 }
 
 # --- Relay -----------------------------------------------------------------------------------
@@ -151,6 +159,11 @@ PEER_PID=$!; PIDS+=($PEER_PID)
 PEER_START_MS=$(wait_ready "http://127.0.0.1:$PEER_PORT/readyz" "$t0")
 PU="http://127.0.0.1:$PEER_PORT"
 loads peer socketio "$PU" "$PU" "$PEER_PID" "$PEER_PID" ""
+stop "$PEER_PID"
+PORT=$PEER_PORT node "$PEER/server.js" >"$WORK/peer-idle.log" 2>&1 &
+PEER_PID=$!; PIDS+=($PEER_PID)
+wait_ready "http://127.0.0.1:$PEER_PORT/readyz" "$(date +%s%N)" >/dev/null
+idle peer socketio "$PU" "$PU" "$PEER_PID" "$PEER_PID"
 stop "$PEER_PID"
 
 # --- Results ---------------------------------------------------------------------------------
