@@ -94,9 +94,20 @@ public final class RedisProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Kills the process and deletes its data directory. */
   @Override
   public void close() {
     kill();
+    deleteTree(dir);
+  }
+
+  /** Deletes {@code root} and everything under it, best effort (a leftover file is harmless). */
+  static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException e) {
+      // Best effort: a temporary directory that stays behind harms nothing.
+    }
   }
 
   private void launch() throws IOException {
