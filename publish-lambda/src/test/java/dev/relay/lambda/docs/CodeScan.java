@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 final class CodeScan {
 
   private static final String ENV = "([A-Z][A-Z0-9_]*)";
-  private static final String PROPERTY = "([a-z][a-z0-9-]*\\.[a-z0-9.-]+)";
+  private static final String PROPERTY = "([a-z][a-z0-9-]*\\.[a-zA-Z0-9.-]+)";
 
   /** Java: the argument of a call that looks a variable up by name. */
   private static final Pattern JAVA_ENV_CALL =

@@ -113,7 +113,7 @@ class ConfigurationReferenceTest {
     }
 
     static Set<String> properties(Path root) throws IOException {
-      return firstColumn(section(root, "## Micronaut properties"), "`[a-z][a-z0-9.-]*`");
+      return firstColumn(section(root, "## Micronaut properties"), "`[a-z][a-zA-Z0-9.-]*`");
     }
 
     /** Variable → second column (its property, or an em dash when it has none). */
