@@ -3,6 +3,7 @@ package dev.relay.engine;
 import dev.relay.contracts.EventId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -56,6 +57,23 @@ public interface EventLog extends AutoCloseable {
    * bound); otherwise it carries no events.
    */
   CompletionStage<Replay> replay(String room, EventId since, int maxEvents);
+
+  /**
+   * Checks that the entry a reader read last in each partition is still stored, for a reader that
+   * resumes after a failure: a failover or a restart can lose a stream's newest entries while its
+   * epoch stays the same. For every partition whose entry is gone although retention cannot have
+   * trimmed it, the log moves the partition to a new epoch, unless that already happened since
+   * {@code lastRead}'s epoch (another reader found the loss first): entries appended afterwards
+   * carry the new epoch, so every other reader sees the epoch change, and recovery from any id of
+   * the old epoch answers {@link Replay.Outcome#EPOCH_CHANGED}.
+   *
+   * @param lastRead per partition, the id of the last entry the reader read there (stream id and
+   *     the epoch it was read in); partitions not in the map are not checked
+   * @return the partitions found truncated, in partition order; empty when nothing was lost. Fails
+   *     with {@link EngineUnavailableException} when the store cannot be asked about every
+   *     partition.
+   */
+  CompletionStage<List<TruncatedPartition>> verifyPositions(Map<Integer, EventId> lastRead);
 
   /** Completes when the store answers; fails with {@link EngineUnavailableException} if not. */
   CompletionStage<Void> ping();

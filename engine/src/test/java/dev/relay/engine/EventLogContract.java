@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -333,6 +335,26 @@ public abstract class EventLogContract {
     Replay replay = done(log.replay("task:a", since.id(), 1000));
     assertThat(replay.outcome()).isEqualTo(Outcome.TRIMMED);
     assertThat(replay.events()).isEmpty();
+  }
+
+  @Test
+  void verifyingPositionsOfEntriesStillStoredFindsNothingAndKeepsTheEpochs() {
+    EventLog log = log(4);
+    EventId first = done(log.append(numbered("task:a", 1))).id();
+    done(log.append(numbered("task:b", 1)));
+    Map<Integer, EventId> lastRead = new TreeMap<>();
+    for (StoredEvent event : readAll(log)) {
+      lastRead.put(event.partition(), event.id());
+    }
+
+    assertThat(done(log.verifyPositions(lastRead))).isEmpty();
+    assertThat(done(log.verifyPositions(Map.of()))).isEmpty();
+
+    EventId later = done(log.append(numbered("task:a", 2))).id();
+    assertThat(later.epoch()).isEqualTo(first.epoch());
+    assertThat(done(log.replay("task:a", first, 10)).events())
+        .extracting(StoredEvent::id)
+        .containsExactly(later);
   }
 
   @Test

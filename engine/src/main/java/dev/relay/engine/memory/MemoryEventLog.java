@@ -13,6 +13,7 @@ import dev.relay.engine.Replay;
 import dev.relay.engine.Replay.Outcome;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.StreamPositions;
+import dev.relay.engine.TruncatedPartition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,6 +170,17 @@ public final class MemoryEventLog implements EventLog {
         return closedFailure();
       }
       return CompletableFuture.completedFuture(replayLocked(room, since, maxEvents));
+    }
+  }
+
+  /**
+   * Always empty: entries leave a memory log only by retention trimming, and a restart of the
+   * process is a new epoch in every partition.
+   */
+  @Override
+  public CompletionStage<List<TruncatedPartition>> verifyPositions(Map<Integer, EventId> lastRead) {
+    synchronized (lock) {
+      return closed ? closedFailure() : CompletableFuture.completedFuture(List.of());
     }
   }
 

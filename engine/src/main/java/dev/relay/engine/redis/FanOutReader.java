@@ -8,8 +8,10 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -36,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * once: entries after them exist).
  *
  * <p>Failures: a sweep that reached some partitions answers with their entries (the others are read
- * again next time, from unchanged positions). If it found nothing and a partition failed, or a
+ * again next time, from unchanged positions, and the batch names them {@link
+ * dev.relay.engine.ReadBatch#unreadable()}). If it found nothing and a partition failed, or a
  * wake-up failed, the read fails with {@link dev.relay.engine.EngineUnavailableException}; the
  * caller retries with backoff, and Lettuce reconnects (to the promoted replica after a failover).
  * Thread-safe.
@@ -105,11 +108,13 @@ final class FanOutReader implements PartitionReader {
 
   private ReadBatch merge(StreamPositions after, List<CompletableFuture<PartitionRead>> each) {
     List<StreamMessage<String, String>> messages = new ArrayList<>();
+    Set<Integer> unreadable = new HashSet<>();
     Throwable failure = null;
-    for (CompletableFuture<PartitionRead> read : each) {
-      PartitionRead partition = read.join();
+    for (int p = 0; p < each.size(); p++) {
+      PartitionRead partition = each.get(p).join();
       if (partition.failure() != null) {
         failure = partition.failure();
+        unreadable.add(p);
       } else {
         messages.addAll(partition.messages());
       }
@@ -117,7 +122,7 @@ final class FanOutReader implements PartitionReader {
     if (messages.isEmpty() && failure != null) {
       throw new CompletionException(redis.failed("read", failure));
     }
-    return PartitionReader.toBatch(after, messages, partitionOfKey);
+    return PartitionReader.toBatch(after, messages, partitionOfKey, unreadable);
   }
 
   /** True once some partition has an entry after {@code after}; false when {@code block} ends. */

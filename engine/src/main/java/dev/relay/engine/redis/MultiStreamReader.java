@@ -6,6 +6,7 @@ import dev.relay.engine.StreamPositions;
 import io.lettuce.core.XReadArgs;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -57,7 +58,7 @@ final class MultiStreamReader implements PartitionReader {
                         } else {
                           try {
                             result.complete(
-                                PartitionReader.toBatch(after, messages, partitionOfKey));
+                                PartitionReader.toBatch(after, messages, partitionOfKey, Set.of()));
                           } catch (RuntimeException e) {
                             result.completeExceptionally(e);
                           }

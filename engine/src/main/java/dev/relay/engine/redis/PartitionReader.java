@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,12 +36,13 @@ interface PartitionReader {
    * The batch for {@code messages} read after {@code after}: each partition's position moves to its
    * last entry (also past malformed entries, which are skipped), and each partition that returned
    * events reports its current epoch. {@code messages} must be in append order within each
-   * partition.
+   * partition; {@code unreadable} are the partitions whose read failed (their positions stay).
    */
   static ReadBatch toBatch(
       StreamPositions after,
       List<StreamMessage<String, String>> messages,
-      Map<String, Integer> partitionOfKey) {
+      Map<String, Integer> partitionOfKey,
+      Set<Integer> unreadable) {
     List<StoredEvent> events = new ArrayList<>(messages.size());
     Map<Integer, String> epochs = new HashMap<>();
     StreamPositions next = after;
@@ -53,6 +55,6 @@ interface PartitionReader {
         epochs.put(partition, event.id().epoch());
       }
     }
-    return new ReadBatch(List.copyOf(events), next, Map.copyOf(epochs));
+    return new ReadBatch(List.copyOf(events), next, Map.copyOf(epochs), Set.copyOf(unreadable));
   }
 }

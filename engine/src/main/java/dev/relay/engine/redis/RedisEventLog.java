@@ -12,6 +12,7 @@ import dev.relay.engine.ReadBatch;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.StreamPositions;
+import dev.relay.engine.TruncatedPartition;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisNoScriptException;
@@ -43,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * epoch, {@code XADD} with approximate {@code MINID} trimming, and the nonce record, as one atomic
  * step. Reads are one blocking {@code XREAD} over every partition on a dedicated connection ({@link
  * MultiStreamReader}), or on a Redis Cluster one per partition ({@link FanOutReader}). Replay is
- * delegated to {@link RedisReplay}, which proves completeness or refuses. When Redis is unreachable
- * every call fails within the command timeout (at once when the connection is known to be down)
- * with {@link dev.relay.engine.EngineUnavailableException}; calls succeed again once Redis is back.
- * See {@code docs/engine.md} for the layout.
+ * delegated to {@link RedisReplay}, which proves completeness or refuses, and checking a reader's
+ * positions after a failure to {@link RedisTruncationCheck}. When Redis is unreachable every call
+ * fails within the command timeout (at once when the connection is known to be down) with {@link
+ * dev.relay.engine.EngineUnavailableException}; calls succeed again once Redis is back. See {@code
+ * docs/engine.md} for the layout.
  */
 public final class RedisEventLog implements EventLog {
 
@@ -64,6 +66,7 @@ public final class RedisEventLog implements EventLog {
   private final RedisKeyLayout layout;
   private final RedisConnections redis;
   private final RedisReplay replayer;
+  private final RedisTruncationCheck truncationCheck;
   private final String appendSha;
   private final PartitionReader reader;
 
@@ -78,6 +81,7 @@ public final class RedisEventLog implements EventLog {
     this.layout = new RedisKeyLayout(settings.partitions());
     this.redis = new RedisConnections(url, settings.cluster(), settings.commandTimeout());
     this.replayer = new RedisReplay(layout, settings.replayScanLimit());
+    this.truncationCheck = new RedisTruncationCheck(layout, settings.retention());
     this.appendSha = sha1Hex(APPEND_SCRIPT);
     this.reader =
         redis.cluster()
@@ -171,6 +175,21 @@ public final class RedisEventLog implements EventLog {
       return CompletableFuture.failedFuture(new IllegalArgumentException("maxEvents < 0"));
     }
     return redis.call("replay", c -> replayer.replay(c, room, since, maxEvents));
+  }
+
+  /** See {@link RedisTruncationCheck}: one script per partition, pipelined. */
+  @Override
+  public CompletionStage<List<TruncatedPartition>> verifyPositions(Map<Integer, EventId> lastRead) {
+    for (int partition : lastRead.keySet()) {
+      if (partition < 0 || partition >= layout.partitions()) {
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException("no partition " + partition));
+      }
+    }
+    if (lastRead.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return redis.call("verify positions", c -> truncationCheck.verify(c, lastRead));
   }
 
   @Override

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.Appended;
 import dev.relay.engine.EventLog;
-import dev.relay.engine.EventLogContract;
 import dev.relay.engine.ReadBatch;
 import dev.relay.engine.RedisTestCluster;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.StreamPositions;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.HashSet;
@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract against the shared three-master test Redis Cluster, flushed per test, plus what is
  * particular to a cluster: the partitions really spread over the masters, every key of a partition
- * shares its slot, and reads wake up and merge across masters.
+ * shares its slot, and reads wake up and merge across masters. The truncation checks of {@link
+ * RedisEventLogContract} run within the partition's slot, on whichever master owns it.
  */
-class RedisClusterEventLogIT extends EventLogContract {
+class RedisClusterEventLogIT extends RedisEventLogContract {
 
   private static final int P = RedisKeyLayout.DEFAULT_PARTITIONS;
   private static RedisTestCluster cluster;
@@ -57,6 +58,11 @@ class RedisClusterEventLogIT extends EventLogContract {
             .withPartitions(partitions)
             .withRetention(retention)
             .withCluster(true));
+  }
+
+  @Override
+  protected RedisClusterCommands<String, String> redis() {
+    return cluster.admin().sync();
   }
 
   @Test

@@ -1,17 +1,17 @@
 package dev.relay.engine.redis;
 
 import dev.relay.engine.EventLog;
-import dev.relay.engine.EventLogContract;
 import dev.relay.testkit.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The contract against the shared test Redis, in the engine's own database, flushed per test. */
-class RedisEventLogIT extends EventLogContract {
+class RedisEventLogIT extends RedisEventLogContract {
 
   private static final int DATABASE = 9;
   private static RedisClient admin;
@@ -39,5 +39,10 @@ class RedisEventLogIT extends EventLogContract {
     return new RedisEventLog(
         TestRedis.url(DATABASE),
         RedisEngineSettings.defaults().withPartitions(partitions).withRetention(retention));
+  }
+
+  @Override
+  protected RedisClusterCommands<String, String> redis() {
+    return adminConnection.sync();
   }
 }

@@ -82,7 +82,10 @@ public final class Hub {
     return positions;
   }
 
-  /** Sets the positions where dispatching starts (the consumer's starting point). */
+  /**
+   * Sets the positions where dispatching goes on: the consumer's starting point, or where it skips
+   * to in a partition whose stream was truncated (see {@code StreamConsumer}).
+   */
   public void startAt(StreamVector start) {
     positions = start;
   }

@@ -18,7 +18,10 @@ final class GatewayErrors {
   /** A stream read failed (Redis unreachable or timing out); the consumer retries with backoff. */
   static final String STREAM_READ = "stream_read";
 
-  /** A partition's stream was lost (new epoch); its connections are closed to recover. */
+  /**
+   * A partition's stream was lost (new epoch), or lost entries this gateway had read; its
+   * connections are closed to recover.
+   */
   static final String STREAM_LOST = "stream_lost";
 
   /** A connection could not keep up with its events and was closed with 1013. */

@@ -1,15 +1,23 @@
 package dev.relay.gateway.stream;
 
+import dev.relay.contracts.EventId;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.ReadBatch;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.StreamPositions;
+import dev.relay.engine.TruncatedPartition;
 import dev.relay.gateway.hub.Hub;
 import dev.relay.gateway.hub.StreamVector;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * what it missed, so it calls {@code onPositionLost} for that partition — the gateway closes the
  * affected connections so that their clients recover, and learn {@code recovered:false}.
  *
+ * <p>A failure can also lose only a stream's newest entries, with its epoch unchanged (a failover
+ * to a lagging replica, a restart from an AOF that missed its last second). So after a failed read
+ * (and for partitions a read reports {@link ReadBatch#unreadable()}) every position is in doubt:
+ * before it dispatches any later entry of such a partition, the consumer asks the log whether the
+ * entry it read last is still there ({@link EventLog#verifyPositions}). A partition found truncated
+ * has been moved to a new epoch by that check (so every other gateway and every recovery learn of
+ * the loss as they learn of a lost stream), and is handled here at once like an epoch change:
+ * {@code onPositionLost}, and reading goes on after the stream's newest entry.
+ *
  * <p>Lag ({@link #lagSeconds}) per partition: zero while the last read drained the partition; while
  * a read returns a full batch (the consumer is behind), the age of the newest entry read (now − the
  * millisecond part of its stream id, the time Redis appended it); while reads fail, at least the
@@ -32,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
+  private static final long SLOW_CHECK_PAUSE_MILLIS = 5000;
 
   private final EventLog log;
   private final Hub hub;
@@ -42,6 +60,20 @@ public final class StreamConsumer implements AutoCloseable {
   private final Duration block;
   private final int batchSize;
   private final Map<Integer, String> epochs = new HashMap<>();
+
+  /** Partitions whose position must be verified before entries read from them are dispatched. */
+  private final Set<Integer> inDoubt = new TreeSet<>();
+
+  /**
+   * Whether the last check before a read failed slowly (a master timing out during a failover), and
+   * when. That check then waits {@value #SLOW_CHECK_PAUSE_MILLIS} ms, so that it does not hold up
+   * the reads of the partitions that still answer; a check that failed fast (Redis refusing) costs
+   * nothing and runs again before the next read.
+   */
+  private boolean checkFailedSlowly;
+
+  private long checkFailedAtNanos;
+
   private final Thread thread;
   private StreamVector dispatched;
   private volatile boolean running;
@@ -52,7 +84,8 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   /**
-   * @param onPositionLost called on the consumer's thread with a partition whose stream was lost
+   * @param onPositionLost called on the consumer's thread with a partition whose stream was lost,
+   *     or lost entries this consumer had read
    * @param onReadFailure called on the consumer's thread for every failed read (before backoff)
    */
   public StreamConsumer(
@@ -113,10 +146,14 @@ public final class StreamConsumer implements AutoCloseable {
     while (running) {
       try {
         if (positions == null) {
-          positions = log.tail().toCompletableFuture().get(10, TimeUnit.SECONDS);
-          learnEpochs(positions);
-          startVector(positions);
+          StreamPositions tail = log.tail().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          learnEpochs(tail);
+          startVector(tail);
+          positions = tail;
           LOG.info("stream consumer started at {}", positions);
+        }
+        if (!inDoubt.isEmpty() && !checkPaused()) {
+          positions = settleDoubts(positions, Set.copyOf(inDoubt), false); // right as reads resume
         }
         ReadBatch batch =
             log.read(positions, batchSize, block)
@@ -124,18 +161,17 @@ public final class StreamConsumer implements AutoCloseable {
                 .get(block.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         healthy = true;
         backoffMillis = 100;
-        checkEpochs(batch);
-        int[] perPartition = new int[positions.partitions()];
-        long[] behind = new long[positions.partitions()];
-        for (StoredEvent event : batch.events()) {
-          dispatched = dispatched.with(event.partition(), event.id());
-          hub.dispatch(event, dispatched);
-          if (++perPartition[event.partition()] >= batchSize) {
-            behind[event.partition()] = Math.max(1, event.id().millis());
+        inDoubt.addAll(batch.unreadable());
+        Set<Integer> moved = doubtfulPartitionsMoved(positions, batch);
+        if (!moved.isEmpty()) {
+          StreamPositions verified = settleDoubts(positions, moved, true);
+          if (!verified.equals(positions)) {
+            positions = verified; // a partition was truncated: read again from the new positions
+            continue;
           }
         }
-        lastReadMillis = System.currentTimeMillis();
-        behindSinceMillis = behind;
+        checkEpochs(batch);
+        dispatch(batch);
         positions = batch.next();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -148,6 +184,11 @@ public final class StreamConsumer implements AutoCloseable {
           LOG.warn("stream read failed, retrying with backoff: {}", e.toString());
         }
         healthy = false;
+        if (positions != null) {
+          for (int p = 0; p < positions.partitions(); p++) {
+            inDoubt.add(p);
+          }
+        }
         onReadFailure.run();
         try {
           Thread.sleep(backoffMillis);
@@ -158,6 +199,21 @@ public final class StreamConsumer implements AutoCloseable {
         backoffMillis = Math.min(backoffMillis * 2, 5000);
       }
     }
+  }
+
+  private void dispatch(ReadBatch batch) {
+    int partitions = batch.next().partitions();
+    int[] perPartition = new int[partitions];
+    long[] behind = new long[partitions];
+    for (StoredEvent event : batch.events()) {
+      dispatched = dispatched.with(event.partition(), event.id());
+      hub.dispatch(event, dispatched);
+      if (++perPartition[event.partition()] >= batchSize) {
+        behind[event.partition()] = Math.max(1, event.id().millis());
+      }
+    }
+    lastReadMillis = System.currentTimeMillis();
+    behindSinceMillis = behind;
   }
 
   /**
@@ -203,6 +259,99 @@ public final class StreamConsumer implements AutoCloseable {
       return millis + "-" + (sequence - 1);
     }
     return millis > 0 ? (millis - 1) + "-" + Long.MAX_VALUE : streamId;
+  }
+
+  /**
+   * Verifies the positions of {@code partitions} ({@link EventLog#verifyPositions}), takes them out
+   * of doubt and handles those found truncated; returns the positions to read from. Only positions
+   * of entries this consumer read (not {@code 0-0}, epoch known) can be verified; the others had
+   * nothing to lose. When the log cannot answer, the partitions stay in doubt, and the failure is
+   * thrown only when {@code mustSucceed}; otherwise the read that follows tells whether the store
+   * is back.
+   */
+  private StreamPositions settleDoubts(
+      StreamPositions positions, Set<Integer> partitions, boolean mustSucceed)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<Integer, EventId> lastRead = new TreeMap<>();
+    for (int p : partitions) {
+      String epoch = epochs.get(p);
+      if (epoch != null && !EventId.STREAM_START.equals(positions.get(p))) {
+        lastRead.put(p, EventId.ofStreamId(positions.get(p), epoch));
+      }
+    }
+    List<TruncatedPartition> truncated;
+    long started = System.nanoTime();
+    try {
+      truncated = log.verifyPositions(lastRead).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      if (mustSucceed) {
+        throw e;
+      }
+      checkFailedAtNanos = System.nanoTime();
+      checkFailedSlowly = checkFailedAtNanos - started > TimeUnit.MILLISECONDS.toNanos(500);
+      return positions;
+    }
+    checkFailedSlowly = false;
+    inDoubt.removeAll(partitions);
+    StreamPositions next = positions;
+    for (TruncatedPartition lost : truncated) {
+      next = next.with(lost.partition(), lost.resumeAfter());
+      truncatedPartition(lost, positions.get(lost.partition()));
+    }
+    return next;
+  }
+
+  private boolean checkPaused() {
+    return checkFailedSlowly
+        && System.nanoTime() - checkFailedAtNanos
+            < TimeUnit.MILLISECONDS.toNanos(SLOW_CHECK_PAUSE_MILLIS);
+  }
+
+  /** The partitions in doubt whose position {@code batch} moves on. */
+  private Set<Integer> doubtfulPartitionsMoved(StreamPositions positions, ReadBatch batch) {
+    if (inDoubt.isEmpty()) {
+      return Set.of();
+    }
+    Set<Integer> moved = new TreeSet<>();
+    for (int p : inDoubt) {
+      if (!batch.next().get(p).equals(positions.get(p))) {
+        moved.add(p);
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * A partition lost entries this consumer had read. The check already moved it to a new epoch;
+   * from here on it is read after the newest entry the check saw, whose successors all carry that
+   * epoch (or, for a stream gone entirely, from its start, learning the next epoch from the first
+   * entry). Dispatch positions name the new epoch, so recovery offsets handed out from now on are
+   * valid.
+   */
+  private void truncatedPartition(TruncatedPartition lost, String position) {
+    int partition = lost.partition();
+    String known =
+        lost.epoch() == null ? epochs.remove(partition) : epochs.put(partition, lost.epoch());
+    if (lost.epoch() == null) {
+      LOG.warn(
+          "partition {} lost its stream, with entries this gateway had read (last read {}.{}): "
+              + "its next append starts a new epoch, reading it from the start",
+          partition,
+          position,
+          known);
+    } else {
+      LOG.warn(
+          "partition {} lost entries this gateway had read (last read {}.{} is gone): "
+              + "now epoch {}, reading on after {}",
+          partition,
+          position,
+          known,
+          lost.epoch(),
+          lost.resumeAfter());
+      dispatched = dispatched.with(partition, EventId.ofStreamId(lost.resumeAfter(), lost.epoch()));
+      hub.startAt(dispatched);
+    }
+    onPositionLost.accept(partition);
   }
 
   private void checkEpochs(ReadBatch batch) {

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.contracts.EventId;
+import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.EventLog;
+import dev.relay.service.http.ErrorMetrics;
 import dev.relay.testkit.RedisProcess;
 import dev.relay.testkit.WsTestClient;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.http.HttpClient;
@@ -22,8 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway through a Redis outage, on a Redis of its own: the stream consumer backs off, {@code
  * /readyz} says 503 while it cannot read, and it resumes from its positions afterwards. A Redis
- * that kept its data (AOF) loses nothing; one that lost its streams makes the gateway close the
- * affected connections (1001) and recovery answer {@code recovered:false}.
+ * that kept its data (AOF) loses nothing; one that lost its streams, or only the newest entries of
+ * one, makes the gateway close the affected connections (1001) and recovery answer {@code
+ * recovered:false}.
  */
 class GatewayRedisOutageIT {
 
@@ -98,6 +106,60 @@ class GatewayRedisOutageIT {
       assertThat(client.expectEvents(1).get(0).get("id").asText()).isEqualTo(after);
       assertThat(client.isClosed()).isFalse();
     }
+  }
+
+  /**
+   * The loss a failover to a lagging replica (or an AOF restart that missed its last second)
+   * causes: the stream keeps its epoch but not its newest entries, which the gateway had read and
+   * delivered. Simulated on the test's own Redis with {@code XDEL} of those entries, then {@code
+   * CLIENT KILL TYPE normal}: that drops every connection of the gateway, as the failover does, so
+   * its blocking read fails and it resumes, while the data stays exactly as the test left it (a
+   * restart would need persistence, and would only reload what the test wrote anyway).
+   */
+  @Test
+  void entriesLostAfterTheGatewayReadThemCloseItsConnectionsAndRecoveryAnswersNotRecovered() {
+    GatewayFixture gw = start(RedisProcess.start());
+    String session = unique("s");
+    String room = "session:" + session;
+    String token = gw.token("acct-1", session, List.of(), List.of());
+    MeterRegistry meters = server.getApplicationContext().getBean(MeterRegistry.class);
+    RedisClient admin = RedisClient.create(redis.url());
+    String kept;
+    try (WsTestClient client = gw.connect(token);
+        StatefulRedisConnection<String, String> raw = admin.connect()) {
+      kept = gw.publish(room, "participant.joined", "{\"participantId\":\"a\"}");
+      String lost = gw.publish(room, "participant.joined", "{\"participantId\":\"b\"}");
+      String lastRead = gw.publish(room, "participant.joined", "{\"participantId\":\"c\"}");
+      assertThat(client.expectEvents(3))
+          .extracting(e -> e.get("id").asText())
+          .containsExactly(kept, lost, lastRead);
+
+      RedisKeyLayout layout = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PARTITIONS);
+      String stream = layout.streamKey(layout.partitionOf(room));
+      assertThat(raw.sync().xdel(stream, streamId(lost), streamId(lastRead))).isEqualTo(2);
+      assertThat(raw.sync().clientKill(KillArgs.Builder.typeNormal())).isPositive();
+
+      assertThat(client.closeCode()).isEqualTo(1001);
+    } finally {
+      admin.shutdown();
+    }
+    assertThat(streamLost(meters)).isEqualTo(1);
+    try (WsTestClient again = gw.connect(token)) {
+      again.sendJson("type", "subscribe", "room", room, "since", kept);
+      assertThat(again.expect("subscribed").get("recovered").asBoolean()).isFalse();
+
+      String after = publishWhenUp(gw, room);
+      assertThat(again.expectEvents(1).get(0).get("id").asText()).isEqualTo(after);
+    }
+    assertThat(streamLost(meters)).as("the new epoch is not a second loss").isEqualTo(1);
+  }
+
+  private static String streamId(String eventId) {
+    return EventId.parse(eventId).orElseThrow().streamId();
+  }
+
+  private static double streamLost(MeterRegistry meters) {
+    return meters.get(ErrorMetrics.ERRORS).tag("type", "stream_lost").counter().count();
   }
 
   @Test
