@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh — runs the SPEC §9 loads against Relay and the Socket.IO reference peer and writes
-# docs/perf-tests/results-<date>.md plus a latency-vs-connections plot.
+# docs/perf-tests/results-<date>.md plus a latency-vs-connections plot (QUICK=1: results-<date>-quick.md).
 #
 #   bench/run.sh            # full run, about 16 minutes on 2 cores
 #   QUICK=1 bench/run.sh    # smaller loads, about 3 minutes (a smoke test of the script)
@@ -16,6 +16,8 @@ JAR="$ROOT/relay-cli/target/relay.jar"
 PEER="$ROOT/bench/socketio-peer"
 OUT="$ROOT/docs/perf-tests"
 DATE="$(date +%F)"
+# A QUICK run checks the script; it must never replace the results of a full run.
+NAME="results-$DATE${QUICK:+-quick}"
 WORK="$(mktemp -d /tmp/relay-bench.XXXXXX)"
 REDIS_PORT="${BENCH_REDIS_PORT:-16379}"
 PUB_PORT="${BENCH_PUBLISH_PORT:-18080}"
@@ -197,6 +199,6 @@ mkdir -p "$OUT"
   echo '```'
 } >"$WORK/header.md"
 java -jar "$JAR" bench report --in "$RESULTS" --header "$WORK/header.md" \
-  --md "$OUT/results-$DATE.md" --png "$OUT/latency-vs-connections-$DATE.png" --plot-prefix a-
-cp "$RESULTS" "$OUT/results-$DATE.jsonl"
-log "done: $OUT/results-$DATE.md (logs in $WORK)"
+  --md "$OUT/$NAME.md" --png "$OUT/latency-vs-connections-$DATE${QUICK:+-quick}.png" --plot-prefix a-
+cp "$RESULTS" "$OUT/$NAME.jsonl"
+log "done: $OUT/$NAME.md (logs in $WORK)"
