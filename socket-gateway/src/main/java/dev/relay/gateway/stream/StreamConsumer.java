@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,7 @@ public final class StreamConsumer implements AutoCloseable {
 
   private long checkFailedAtNanos;
 
+  private final LongSupplier nanoTime;
   private final Thread thread;
   private StreamVector dispatched;
   private volatile boolean running;
@@ -95,12 +97,28 @@ public final class StreamConsumer implements AutoCloseable {
       Runnable onReadFailure,
       Duration block,
       int batchSize) {
+    this(log, hub, onPositionLost, onReadFailure, block, batchSize, System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the monotonic clock that tells a slow check from a fast one and times the pause
+   *     after a slow one ({@link System#nanoTime} in production; tests step it)
+   */
+  StreamConsumer(
+      EventLog log,
+      Hub hub,
+      IntConsumer onPositionLost,
+      Runnable onReadFailure,
+      Duration block,
+      int batchSize,
+      LongSupplier nanoTime) {
     this.log = log;
     this.hub = hub;
     this.onPositionLost = onPositionLost;
     this.onReadFailure = onReadFailure;
     this.block = block;
     this.batchSize = batchSize;
+    this.nanoTime = nanoTime;
     this.thread = new Thread(this::run, "relay-stream-consumer");
     this.thread.setDaemon(true);
   }
@@ -280,14 +298,14 @@ public final class StreamConsumer implements AutoCloseable {
       }
     }
     List<TruncatedPartition> truncated;
-    long started = System.nanoTime();
+    long started = nanoTime.getAsLong();
     try {
       truncated = log.verifyPositions(lastRead).toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       if (mustSucceed) {
         throw e;
       }
-      checkFailedAtNanos = System.nanoTime();
+      checkFailedAtNanos = nanoTime.getAsLong();
       checkFailedSlowly = checkFailedAtNanos - started > TimeUnit.MILLISECONDS.toNanos(500);
       return positions;
     }
@@ -303,7 +321,7 @@ public final class StreamConsumer implements AutoCloseable {
 
   private boolean checkPaused() {
     return checkFailedSlowly
-        && System.nanoTime() - checkFailedAtNanos
+        && nanoTime.getAsLong() - checkFailedAtNanos
             < TimeUnit.MILLISECONDS.toNanos(SLOW_CHECK_PAUSE_MILLIS);
   }
 
