@@ -101,8 +101,8 @@ warm() { # system protocol pub gw gpid ppid
     || log "warm-up of $s: exit $?"
 }
 
-loads() { # system protocol pub gw gpid ppid heapflag
-  local s=$1 p=$2 pub=$3 gw=$4 gpid=$5 ppid=$6 heap=$7
+loads() { # system protocol pub gw gpid ppid
+  local s=$1 p=$2 pub=$3 gw=$4 gpid=$5 ppid=$6
   warm "$s" "$p" "$pub" "$gw" "$gpid" "$ppid"
   bench "d-publish-2k/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c 0 --rate 2000 -d "$D_DUR" --warmup "$WARM"
   for n in "${SWEEP[@]}"; do
@@ -110,7 +110,6 @@ loads() { # system protocol pub gw gpid ppid heapflag
     bench "a-$n/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c "$n" -r "$rooms" --rate 1000 -d "$A_DUR" --warmup "$WARM"
   done
   bench "b-1room/$s" "$p" "$pub" "$gw" "$gpid" "$ppid" -c "$B_CONNS" -r 1 --rate 50 -d "$A_DUR" --warmup "$WARM"
-  if [ -n "$heap" ]; then idle "$s" "$p" "$pub" "$gw" "$gpid" "$ppid" "$heap"; fi
 }
 
 # c-idle: memory per idle connection. Relay's number is live heap after a full GC (jcmd) plus
@@ -121,24 +120,35 @@ idle() { # system protocol pub gw gpid ppid [heapflag]
   bench "c-idle/$1" "$2" "$3" "$4" "$5" "$6" -c "$C_CONNS" -r 1000 --rate 0 -d 10 ${7:-}
 }
 
+# Start publish-api (log file, then extra JVM flags) or the peer (log file) in the background;
+# the pid is left in STARTED and stopped on exit.
+start_publish_api() {
+  local logfile=$1; shift
+  PORT=$PUB_PORT java $HEAP "$@" -jar "$JAR" publish-api >"$logfile" 2>&1 &
+  STARTED=$!; PIDS+=($STARTED)
+}
+start_peer() {
+  PORT=$PEER_PORT node "$PEER/server.js" >"$1" 2>&1 &
+  STARTED=$!; PIDS+=($STARTED)
+}
+
 # --- Relay -----------------------------------------------------------------------------------
 # (e) start to ready of publish-api as the container image ships it (infra/Dockerfile): with an
 # AppCDS archive made by one training run. Median of 3 starts; the plain-JVM start follows below.
-PORT=$PUB_PORT java $HEAP -XX:ArchiveClassesAtExit="$WORK/publish-api.jsa" -jar "$JAR" publish-api >"$WORK/cds-train.log" 2>&1 &
-pid=$!; PIDS+=($pid); wait_ready "http://127.0.0.1:$PUB_PORT/readyz" "$(date +%s%N)" >/dev/null; stop "$pid"
+start_publish_api "$WORK/cds-train.log" -XX:ArchiveClassesAtExit="$WORK/publish-api.jsa"
+wait_ready "http://127.0.0.1:$PUB_PORT/readyz" "$(date +%s%N)" >/dev/null; stop "$STARTED"
 CDS_STARTS=()
 for _ in 1 2 3; do
   t0=$(date +%s%N)
-  PORT=$PUB_PORT java $HEAP -XX:SharedArchiveFile="$WORK/publish-api.jsa" -jar "$JAR" publish-api >"$WORK/cds-run.log" 2>&1 &
-  pid=$!; PIDS+=($pid)
-  CDS_STARTS+=("$(wait_ready "http://127.0.0.1:$PUB_PORT/readyz" "$t0")"); stop "$pid"
+  start_publish_api "$WORK/cds-run.log" -XX:SharedArchiveFile="$WORK/publish-api.jsa"
+  CDS_STARTS+=("$(wait_ready "http://127.0.0.1:$PUB_PORT/readyz" "$t0")"); stop "$STARTED"
 done
 PUB_CDS_START_MS=$(printf '%s\n' "${CDS_STARTS[@]}" | sort -n | sed -n 2p)
 log "publish-api start to ready with AppCDS: ${CDS_STARTS[*]} ms (median $PUB_CDS_START_MS)"
 
 t0=$(date +%s%N)
-PORT=$PUB_PORT java $HEAP -jar "$JAR" publish-api >"$WORK/publish-api.log" 2>&1 &
-PUB_PID=$!; PIDS+=($PUB_PID)
+start_publish_api "$WORK/publish-api.log"
+PUB_PID=$STARTED
 PUB_START_MS=$(wait_ready "http://127.0.0.1:$PUB_PORT/readyz" "$t0")
 t0=$(date +%s%N)
 # AlwaysPreTouch: the whole fixed heap is resident from the start, so the RSS growth per connection
@@ -148,7 +158,8 @@ GW_PID=$!; PIDS+=($GW_PID)
 GW_START_MS=$(wait_ready "http://127.0.0.1:$GW_PORT/readyz" "$t0")
 log "start to ready: publish-api ${PUB_START_MS} ms, gateway ${GW_START_MS} ms"
 PUB="http://127.0.0.1:$PUB_PORT"; GW="http://127.0.0.1:$GW_PORT"
-loads relay socketio "$PUB" "$GW" "$GW_PID" "$PUB_PID" --jvm-heap
+loads relay socketio "$PUB" "$GW" "$GW_PID" "$PUB_PID"
+idle relay socketio "$PUB" "$GW" "$GW_PID" "$PUB_PID" --jvm-heap
 bench "a-${SWEEP[-1]}/relay-json" json "$PUB" "$GW" "$GW_PID" "$PUB_PID" -c "${SWEEP[-1]}" -r 1000 --rate 1000 -d "$A_DUR" --warmup "$WARM"
 bench "b-1room/relay-json" json "$PUB" "$GW" "$GW_PID" "$PUB_PID" -c "$B_CONNS" -r 1 --rate 50 -d "$A_DUR" --warmup "$WARM"
 stop "$GW_PID"; stop "$PUB_PID"
@@ -156,17 +167,15 @@ redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
 # --- Reference peer --------------------------------------------------------------------------
 t0=$(date +%s%N)
-PORT=$PEER_PORT node "$PEER/server.js" >"$WORK/peer.log" 2>&1 &
-PEER_PID=$!; PIDS+=($PEER_PID)
+start_peer "$WORK/peer.log"
 PEER_START_MS=$(wait_ready "http://127.0.0.1:$PEER_PORT/readyz" "$t0")
 PU="http://127.0.0.1:$PEER_PORT"
-loads peer socketio "$PU" "$PU" "$PEER_PID" "$PEER_PID" ""
-stop "$PEER_PID"
-PORT=$PEER_PORT node "$PEER/server.js" >"$WORK/peer-idle.log" 2>&1 &
-PEER_PID=$!; PIDS+=($PEER_PID)
+loads peer socketio "$PU" "$PU" "$STARTED" "$STARTED"
+stop "$STARTED"
+start_peer "$WORK/peer-idle.log"
 wait_ready "http://127.0.0.1:$PEER_PORT/readyz" "$(date +%s%N)" >/dev/null
-idle peer socketio "$PU" "$PU" "$PEER_PID" "$PEER_PID"
-stop "$PEER_PID"
+idle peer socketio "$PU" "$PU" "$STARTED" "$STARTED"
+stop "$STARTED"
 
 # --- Results ---------------------------------------------------------------------------------
 mkdir -p "$OUT"
