@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.Logger;
@@ -63,7 +62,7 @@ public final class RelayLogConfigurator extends ContextAwareBase implements Conf
   }
 
   private static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
-    if ("plain".equals(format.toLowerCase(Locale.ROOT))) {
+    if ("plain".equalsIgnoreCase(format)) {
       PatternLayoutEncoder plain = new PatternLayoutEncoder();
       plain.setContext(context);
       plain.setPattern(PLAIN_PATTERN.replace("INSTANCE_ID", InstanceId.current()));
