@@ -88,7 +88,8 @@ public final class TokenVerifier {
    * Verifies a subscription token for {@code room}, which must carry the same {@code sub} as the
    * connection, a matching {@code room} claim and an {@code exp}.
    */
-  public TokenCheck<String> verifySubscription(String token, String expectedSub, String room) {
+  public TokenCheck<SubscriptionGrant> verifySubscription(
+      String token, String expectedSub, String room) {
     try {
       JWTClaimsSet claims = verifiedClaims(token);
       Date exp = claims.getExpirationTime();
@@ -97,7 +98,7 @@ public final class TokenVerifier {
       }
       Date iat = claims.getIssueTime();
       Instant issued = iat != null ? iat.toInstant() : clock.instant();
-      TokenCheck<String> timing = checkTiming(claims, issued, exp.toInstant());
+      TokenCheck<SubscriptionGrant> timing = checkTiming(claims, issued, exp.toInstant());
       if (timing != null) {
         return timing;
       }
@@ -111,7 +112,7 @@ public final class TokenVerifier {
       if (jti != null && revocations.isRevoked(jti)) {
         return TokenCheck.unauthorized("revoked jti");
       }
-      return new TokenCheck.Valid<>(room);
+      return new TokenCheck.Valid<>(new SubscriptionGrant(room, jti, exp.toInstant()));
     } catch (InvalidToken e) {
       return TokenCheck.unauthorized(e.getMessage());
     } catch (ParseException | RuntimeException e) {

@@ -1,12 +1,21 @@
 package dev.relay.gateway.hub;
 
 import dev.relay.engine.StoredEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One event on its way to the local subscribers of its room, with its wire encodings computed at
  * most once per format (a benign race may encode twice; both results are equal).
+ *
+ * <p>Thread-safety: a delivery is read on several event loops at once. An encoded frame is
+ * published with release semantics and read with acquire semantics, so a loop that sees a frame
+ * also sees all of its bytes; {@link #presenceSub} is an immutable {@link String}, safe under a
+ * race.
  */
 public final class Delivery {
+
+  private static final VarHandle FRAMES = MethodHandles.arrayElementVarHandle(byte[][].class);
 
   private final StoredEvent event;
   private final StreamVector positions;
@@ -61,10 +70,10 @@ public final class Delivery {
 
   /** The event encoded in {@code format}; callers must not modify the array. */
   public byte[] frame(FrameFormat format) {
-    byte[] frame = frames[format.index];
+    byte[] frame = (byte[]) FRAMES.getAcquire(frames, format.index);
     if (frame == null) {
       frame = format.encoder.apply(this);
-      frames[format.index] = frame;
+      FRAMES.setRelease(frames, format.index, frame);
     }
     return frame;
   }

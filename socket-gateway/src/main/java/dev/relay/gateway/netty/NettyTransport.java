@@ -1,28 +1,43 @@
 package dev.relay.gateway.netty;
 
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-/** {@link Transport} over a Netty WebSocket channel. */
+/**
+ * {@link Transport} over a Netty WebSocket channel. Every outbound frame (text, pong, ping, close)
+ * goes through {@link #fits}: the bytes Netty holds for the socket plus the frame must stay within
+ * the {@link OutboundBudget}, else the connection is closed with 1013. Confined to the channel's
+ * event loop, except {@link #touched}/{@link #lastSeenMillis} (any thread) and {@link #ping}/{@link
+ * #abort} (which hop onto the loop).
+ */
 final class NettyTransport implements Transport {
+
+  /** A WebSocket frame header is at most 14 bytes; counted so empty frames are not free. */
+  private static final int FRAME_OVERHEAD = 14;
 
   private final Channel channel;
   private final String clientIp;
+  private final OutboundBudget budget;
   private volatile long lastSeenMillis = System.currentTimeMillis();
   private boolean closing;
 
-  NettyTransport(Channel channel, String clientIp) {
+  NettyTransport(Channel channel, String clientIp, OutboundBudget budget) {
     this.channel = channel;
     this.clientIp = clientIp;
+    this.budget = budget;
   }
 
   @Override
@@ -37,7 +52,7 @@ final class NettyTransport implements Transport {
 
   @Override
   public void sendText(byte[] utf8) {
-    if (!closing && channel.isActive()) {
+    if (!closing && channel.isActive() && fits(utf8.length)) {
       channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
     }
   }
@@ -47,9 +62,13 @@ final class NettyTransport implements Transport {
     sendText(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  @Override
-  public boolean isWritable() {
-    return channel.isWritable();
+  /** Answers a client's ping, within the budget; takes ownership of {@code data}. */
+  void pong(ByteBuf data) {
+    if (!closing && channel.isActive() && fits(data.readableBytes())) {
+      channel.writeAndFlush(new PongWebSocketFrame(data));
+    } else {
+      data.release();
+    }
   }
 
   @Override
@@ -58,11 +77,27 @@ final class NettyTransport implements Transport {
       return;
     }
     closing = true;
-    if (channel.isActive()) {
-      channel
-          .writeAndFlush(new CloseWebSocketFrame(code, reason))
-          .addListener(ChannelFutureListener.CLOSE);
+    // Nothing the peer sends from now on is handled, and it cannot keep us busy.
+    channel.config().setAutoRead(false);
+    if (!channel.isActive()) {
+      return;
     }
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(ChannelFutureListener.CLOSE);
+    // A peer that does not read never lets the close frame out: drop it after the grace period.
+    channel
+        .eventLoop()
+        .schedule(
+            () -> {
+              channel.close();
+            },
+            OutboundBudget.CLOSE_GRACE.toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  boolean isClosing() {
+    return closing;
   }
 
   @Override
@@ -71,7 +106,7 @@ final class NettyTransport implements Transport {
         .eventLoop()
         .schedule(
             () -> {
-              if (channel.isActive()) {
+              if (channel.isActive() && !closing) {
                 task.run();
               }
             },
@@ -94,7 +129,7 @@ final class NettyTransport implements Transport {
         .eventLoop()
         .execute(
             () -> {
-              if (!closing && channel.isActive()) {
+              if (!closing && channel.isActive() && fits(0)) {
                 channel.writeAndFlush(new PingWebSocketFrame());
               }
             });
@@ -103,5 +138,24 @@ final class NettyTransport implements Transport {
   /** Drops a peer that stopped answering, without a close handshake. */
   void abort() {
     channel.close();
+  }
+
+  /**
+   * True when {@code payloadBytes} more fit the budget; otherwise closes the connection with 1013
+   * (once) and answers false.
+   */
+  private boolean fits(int payloadBytes) {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    long queued = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    if (budget.admits(queued, (long) payloadBytes + FRAME_OVERHEAD)) {
+      return true;
+    }
+    budget.overflowed(describe(), queued);
+    close(OutboundBudget.OVERFLOW_CLOSE_CODE, "slow consumer");
+    return false;
+  }
+
+  private String describe() {
+    return "websocket " + channel.id().asShortText();
   }
 }

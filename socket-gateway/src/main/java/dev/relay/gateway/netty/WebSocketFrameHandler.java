@@ -2,7 +2,7 @@ package dev.relay.gateway.netty;
 
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.transport.FrameListener;
-import io.netty.channel.ChannelFutureListener;
+import dev.relay.gateway.transport.LogText;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -37,15 +37,19 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
+      if (transport.isClosing()) {
+        return; // the server decided to close: nothing more from this peer is handled
+      }
       transport.touched();
       if (msg instanceof TextWebSocketFrame text) {
         listener.onText(text.text());
       } else if (msg instanceof BinaryWebSocketFrame) {
         listener.onBinary();
       } else if (msg instanceof PingWebSocketFrame ping) {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        transport.pong(ping.content().retain());
       } else if (msg instanceof CloseWebSocketFrame close) {
-        ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        int code = close.statusCode();
+        transport.close(code >= 1000 && code != 1005 && code != 1006 ? code : 1000, "");
       } else if (!(msg instanceof PongWebSocketFrame)) {
         LOG.trace("ignored {}", msg.getClass().getSimpleName());
       }
@@ -68,7 +72,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
       LOG.debug("closing connection on bad frame: {}", cause.getMessage());
       transport.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
     } else {
-      LOG.warn("closing connection after error", cause);
+      LOG.info("closing connection after error: {}", LogText.cut(cause.toString()));
       ctx.close();
     }
   }

@@ -1,7 +1,10 @@
 package dev.relay.gateway.netty;
 
 import dev.relay.gateway.auth.OriginPolicy;
+import dev.relay.gateway.transport.ConnectionAttempts;
 import dev.relay.gateway.transport.FrameListener;
+import dev.relay.gateway.transport.LogText;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
 import dev.relay.service.net.ClientAddress;
 import io.netty.buffer.Unpooled;
@@ -11,8 +14,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -31,6 +36,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +74,13 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
   private final int maxFrameBytes;
   private final BooleanSupplier accepting;
   private final ClientAddress clientAddress;
+  private final OutboundBudget budget;
+  private final ConnectionAttempts attempts;
 
   /**
    * @param accepting false while the gateway drains: new upgrades are answered 503
+   * @param budget every upgraded connection's outbound byte budget
+   * @param attempts the per-IP limit on connection attempts; an upgrade over it is answered 429
    */
   public WebSocketUpgradeHandler(
       Map<String, Endpoint> endpoints,
@@ -77,16 +88,23 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
       Heartbeats heartbeats,
       int maxFrameBytes,
       BooleanSupplier accepting,
-      ClientAddress clientAddress) {
+      ClientAddress clientAddress,
+      OutboundBudget budget,
+      ConnectionAttempts attempts) {
     this.accepting = accepting;
     this.clientAddress = clientAddress;
+    this.budget = budget;
+    this.attempts = attempts;
     this.endpoints = Map.copyOf(endpoints);
     this.origins = origins;
     this.heartbeats = heartbeats;
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /** Set on a connection whose upgrade was refused: the rest of that request is not Micronaut's. */
+  /**
+   * Set on a connection whose upgrade this handler took over: the rest of that request is not
+   * Micronaut's.
+   */
   private static final AttributeKey<Boolean> REFUSED =
       AttributeKey.valueOf("relay-upgrade-refused");
 
@@ -112,15 +130,57 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
       ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder uri, Endpoint endpoint) {
     Channel channel = ctx.channel();
     if (!accepting.getAsBoolean()) {
-      reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "server going away");
+      reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "server going away", 0);
       return;
     }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!origins.allows(origin)) {
-      LOG.info("refused WebSocket from origin {}", origin);
-      reject(channel, HttpResponseStatus.FORBIDDEN, "origin not allowed");
+      LOG.info("refused WebSocket from origin {}", LogText.cut(origin));
+      reject(channel, HttpResponseStatus.FORBIDDEN, "origin not allowed", 0);
       return;
     }
+    String clientIp =
+        clientAddress.resolve(peerIp(channel), request.headers().get("X-Forwarded-For"));
+    // Upgrading a polling session (sid) continues an attempt its handshake already counted.
+    boolean counted = !uri.parameters().containsKey("sid");
+    // The rest of this request (its empty last content) is ours while the attempt is checked.
+    channel.attr(REFUSED).set(Boolean.TRUE);
+    CompletionStage<Long> attempt =
+        counted ? attempts.attempt(clientIp) : CompletableFuture.completedFuture(0L);
+    attempt.whenComplete(
+        (retryAfter, failure) ->
+            channel
+                .eventLoop()
+                .execute(() -> afterAttempt(ctx, request, uri, endpoint, clientIp, retryAfter)));
+  }
+
+  /** {@code retryAfter} is null when the limit could not be checked. */
+  private void afterAttempt(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      QueryStringDecoder uri,
+      Endpoint endpoint,
+      String clientIp,
+      Long retryAfter) {
+    Channel channel = ctx.channel();
+    if (retryAfter == null) {
+      reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "try again", 1);
+    } else if (retryAfter > 0) {
+      reject(channel, HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", retryAfter);
+    } else if (!accepting.getAsBoolean()) {
+      reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "server going away", 0);
+    } else {
+      handshake(ctx, request, uri, endpoint, clientIp);
+    }
+  }
+
+  private void handshake(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      QueryStringDecoder uri,
+      Endpoint endpoint,
+      String clientIp) {
+    Channel channel = ctx.channel();
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshakerFactory(wsUrl(request, uri), null, false, maxFrameBytes)
             .newHandshaker(request);
@@ -129,14 +189,20 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
       return;
     }
     removeHandlersAfter(ctx.pipeline(), ctx.name());
-    NettyTransport transport =
-        new NettyTransport(
-            channel,
-            clientAddress.resolve(peerIp(channel), request.headers().get("X-Forwarded-For")));
+    NettyTransport transport = new NettyTransport(channel, clientIp, budget);
     String token = token(request, uri);
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+    // The request's (empty) last content was already taken while the attempt was checked: hand
+    // the handshaker a complete request, or it would wait to aggregate one.
+    FullHttpRequest full =
+        new DefaultFullHttpRequest(
+            request.protocolVersion(),
+            request.method(),
+            request.uri(),
+            Unpooled.EMPTY_BUFFER,
+            request.headers(),
+            EmptyHttpHeaders.INSTANCE);
     handshaker
-        .handshake(channel, request)
+        .handshake(channel, full)
         .addListener(
             (ChannelFutureListener)
                 done -> {
@@ -201,7 +267,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
-  private static void reject(Channel channel, HttpResponseStatus status, String message) {
+  private static void reject(
+      Channel channel, HttpResponseStatus status, String message, long retryAfterSeconds) {
     channel.attr(REFUSED).set(Boolean.TRUE);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
@@ -209,6 +276,9 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (retryAfterSeconds > 0) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    }
     channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -23,6 +23,7 @@ import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
 import dev.relay.gateway.session.StorePresenceDirectory;
 import dev.relay.gateway.stream.StreamConsumer;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.webhook.WebhookForwarder;
 import dev.relay.service.config.EnvConfig;
 import dev.relay.service.lifecycle.DrainState;
@@ -189,17 +190,27 @@ public class GatewayFactory {
   }
 
   @Singleton
+  OutboundBudget outboundBudget(GatewaySettings settings, Hub hub) {
+    return new OutboundBudget(settings.maxOutboundBytes(), hub.observer()::slowConsumerClosed);
+  }
+
+  @Singleton
   SocketIoGateway socketIo(
       GatewaySettings settings,
       SessionServices services,
       SessionRegistry registry,
-      SessionStore sessions) {
+      SessionStore sessions,
+      OutboundBudget budget,
+      DrainState drain) {
     return new SocketIoGateway(
         services,
         registry,
         settings.socketIo(),
         new OriginPolicy(settings.allowedOrigins()),
-        sessions);
+        sessions,
+        budget,
+        services.admission()::attempt,
+        () -> !drain.isDraining());
   }
 
   @Singleton
@@ -210,7 +221,8 @@ public class GatewayFactory {
       SessionRegistry registry,
       Heartbeats heartbeats,
       DrainState drain,
-      SocketIoGateway socketIo) {
+      SocketIoGateway socketIo,
+      OutboundBudget budget) {
     WebSocketUpgradeHandler.Endpoint json =
         (transport, token, request) -> {
           JsonProtocolConnection connection =
@@ -234,6 +246,8 @@ public class GatewayFactory {
         heartbeats,
         settings.maxFrameBytes(),
         () -> !drain.isDraining(),
-        new ClientAddress(extras.trustedProxies()));
+        new ClientAddress(extras.trustedProxies()),
+        budget,
+        services.admission()::attempt);
   }
 }

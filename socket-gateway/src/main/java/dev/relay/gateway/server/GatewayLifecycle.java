@@ -107,7 +107,7 @@ public class GatewayLifecycle {
     revocations.addListener(
         jti ->
             sessions.closeWhere(
-                e -> jti.equals(e.session().jti()), CloseCodes.UNAUTHORIZED, "unauthorized"));
+                e -> e.session().usedToken(jti), CloseCodes.UNAUTHORIZED, "unauthorized"));
     revocations
         .start()
         .whenComplete(

@@ -1,11 +1,14 @@
 package dev.relay.gateway.server;
 
+import dev.relay.engine.ratelimit.Limit;
 import dev.relay.gateway.protocol.socketio.EngineIoSettings;
 import dev.relay.gateway.session.SessionLimits;
+import dev.relay.service.config.ConfigException;
 import dev.relay.service.config.EnvConfig;
 import dev.relay.service.config.SecretKeys;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The gateway's configuration, validated at start-up; every value comes from the environment
@@ -21,6 +24,8 @@ import java.util.List;
  * @param idleTimeout {@code RELAY_IDLE_TIMEOUT}: a connection silent this long is dropped
  * @param strictEvents {@code RELAY_STRICT_EVENTS}: refuse unknown client event types
  * @param drainWindow {@code RELAY_DRAIN_WINDOW}: on SIGTERM, connections are closed over this span
+ * @param maxOutboundBytes {@code RELAY_MAX_OUTBOUND_BYTES}: bytes queued for one connection and not
+ *     yet taken by it; over it the connection is closed 1013 (SPEC §10)
  * @param socketIo {@code RELAY_SIO_PING_INTERVAL}, {@code RELAY_SIO_PING_TIMEOUT}: Engine.IO
  *     heartbeat (25 s / 20 s); its max payload is {@code RELAY_MAX_FRAME_BYTES}
  */
@@ -35,6 +40,7 @@ public record GatewaySettings(
     boolean strictEvents,
     Duration drainWindow,
     SessionLimits limits,
+    long maxOutboundBytes,
     EngineIoSettings socketIo) {
 
   public static GatewaySettings from(EnvConfig config, boolean devMode) {
@@ -62,12 +68,28 @@ public record GatewaySettings(
             config.integer(
                 "RELAY_MAX_CLIENT_PAYLOAD_BYTES", defaults.maxClientPayloadBytes(), 64, 1 << 20),
             config.integer("RELAY_MAX_REPLAY_EVENTS", defaults.maxReplayEvents(), 1, 1_000_000),
-            config.duration("RELAY_AUTH_TIMEOUT", defaults.authTimeout(), Duration.ofSeconds(1))),
+            config.duration("RELAY_AUTH_TIMEOUT", defaults.authTimeout(), Duration.ofSeconds(1)),
+            subscribeLimit(config, defaults.subscribeLimit())),
+        config.integer("RELAY_MAX_OUTBOUND_BYTES", 1 << 20, 16 * 1024, 1 << 30),
         new EngineIoSettings(
             config.duration(
                 "RELAY_SIO_PING_INTERVAL", Duration.ofSeconds(25), Duration.ofMillis(100)),
             config.duration(
                 "RELAY_SIO_PING_TIMEOUT", Duration.ofSeconds(20), Duration.ofMillis(100)),
             maxFrameBytes));
+  }
+
+  /** {@code RELAY_SUBSCRIBE_LIMIT}: a rate such as {@code 20/s}; the burst is twice the rate. */
+  private static Limit subscribeLimit(EnvConfig config, Limit fallback) {
+    Optional<String> raw = config.get("RELAY_SUBSCRIBE_LIMIT");
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      Limit rate = Limit.parse(raw.get());
+      return rate.withBurst(2 * rate.capacity());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("RELAY_SUBSCRIBE_LIMIT must be a rate such as 20/s");
+    }
   }
 }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;
-import dev.relay.engine.Replay;
-import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
+import dev.relay.gateway.auth.SubscriptionGrant;
 import dev.relay.gateway.auth.TokenCheck;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
@@ -33,11 +32,14 @@ import org.slf4j.LoggerFactory;
  * mutable state. The hub calls {@link #receive} there too, in stream order, so a room's events
  * reach the channel in order.
  *
- * <p>Recovery ({@code subscribe} with {@code since}): the session joins the room first and buffers
- * its live events while the replay is read, then sends the reply, the replayed events, and the
- * buffered events not already replayed. Events already delivered live on this connection (the room
- * was joined before) are not repeated. So the client sees every event after {@code since} once and
- * in order, or {@code recovered:false}.
+ * <p>Recovery ({@code subscribe} with {@code since}): see {@link RoomRecovery}. Events already
+ * delivered live on this connection (the room was joined before) are not repeated.
+ *
+ * <p>Bounds (SPEC §10): subscribe and unsubscribe share a per-connection bucket ({@link
+ * SessionLimits#subscribeLimit}); the ids of every live token the connection used are kept ({@link
+ * TokenLedger}, and per room for subscription tokens), so revoking any of them closes it; a refresh
+ * leaves every room the new token (or a subscription token still valid) no longer grants, and tells
+ * the client ({@code unsubscribed} with reason {@code revoked}).
  */
 public final class ClientSession implements Subscriber {
 
@@ -51,6 +53,8 @@ public final class ClientSession implements Subscriber {
   private volatile long expiresAtMillis;
   private boolean closed;
   private List<Delivery> held;
+  private final ConnectionBucket churn;
+  private final TokenLedger tokens = new TokenLedger();
 
   public ClientSession(
       String id, ConnectionGrant grant, SessionServices services, ClientChannel channel) {
@@ -59,6 +63,41 @@ public final class ClientSession implements Subscriber {
     this.services = services;
     this.channel = channel;
     this.expiresAtMillis = grant.expiresAt().toEpochMilli();
+    long now = services.clock().millis();
+    this.churn = new ConnectionBucket(services.limits().subscribeLimit(), now);
+    tokens.add(grant.jti(), expiresAtMillis, now);
+  }
+
+  SessionServices services() {
+    return services;
+  }
+
+  ClientChannel channel() {
+    return channel;
+  }
+
+  /** True while the session is open and {@code state} is still its state of {@code room}. */
+  boolean holds(String room, RoomState state) {
+    return !closed && rooms.get(room) == state;
+  }
+
+  /**
+   * True when the connection used a token with this id (its connection token, a refreshed one not
+   * yet expired, or the subscription token of a room it is in). Call on the executor.
+   */
+  public boolean usedToken(String jti) {
+    if (jti == null) {
+      return false;
+    }
+    if (tokens.contains(jti)) {
+      return true;
+    }
+    for (RoomState state : rooms.values()) {
+      if (jti.equals(state.subscriptionJti)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public String id() {
@@ -138,7 +177,8 @@ public final class ClientSession implements Subscriber {
       if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
         return false;
       }
-      join(room);
+      // Granted on an earlier connection: held as long as this connection's current token.
+      join(room).heldUntilMillis = expiresAtMillis;
     }
     return true;
   }
@@ -158,15 +198,19 @@ public final class ClientSession implements Subscriber {
 
   /** Joins a room, replaying from {@code since} when given; see the class comment. */
   public void subscribe(String roomText, String token, String since, Reply<Subscribed> reply) {
+    if (!churn.tryTake(services.clock().millis())) {
+      reply.error(ErrorCodes.RATE_LIMITED, "too many subscribe requests");
+      return;
+    }
     Optional<RoomName> parsed = RoomName.parse(roomText);
     if (parsed.isEmpty()) {
       reply.error(ErrorCodes.INVALID_MESSAGE, "invalid room name");
       return;
     }
     String room = parsed.get().toString();
-    String refusal = authorize(parsed.get(), token);
-    if (refusal != null) {
-      reply.error(refusal, "not allowed to join " + room);
+    Authorization allowed = authorize(parsed.get(), token);
+    if (allowed.refusal() != null) {
+      reply.error(allowed.refusal(), "not allowed to join " + room);
       return;
     }
     RoomState state = rooms.get(room);
@@ -177,8 +221,12 @@ public final class ClientSession implements Subscriber {
       }
       state = join(room);
     }
+    if (allowed.subscription() != null) {
+      state.heldUntilMillis = allowed.subscription().expiresAt().toEpochMilli();
+      state.subscriptionJti = allowed.subscription().jti();
+    }
     if (since == null) {
-      reply.ok(new Subscribed(room, null));
+      reply.ok(new Subscribed(room, false));
       return;
     }
     if (state.buffer != null) {
@@ -190,10 +238,14 @@ public final class ClientSession implements Subscriber {
       reply.ok(new Subscribed(room, false));
       return;
     }
-    recover(room, state, sinceId.get(), reply);
+    RoomRecovery.run(this, room, state, sinceId.get(), reply);
   }
 
   public void unsubscribe(String roomText, Reply<String> reply) {
+    if (!churn.tryTake(services.clock().millis())) {
+      reply.error(ErrorCodes.RATE_LIMITED, "too many unsubscribe requests");
+      return;
+    }
     if (!rooms.containsKey(roomText)) {
       reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
       return;
@@ -241,7 +293,11 @@ public final class ClientSession implements Subscriber {
             channel.executor());
   }
 
-  /** Replaces the connection token with a new one for the same {@code sub}. */
+  /**
+   * Replaces the connection token with a new one for the same {@code sub}, then leaves every room
+   * that neither the new token nor a still valid subscription token grants (told {@code
+   * unsubscribed}, reason {@code revoked}).
+   */
   public void refresh(String token, Reply<Instant> reply) {
     TokenCheck<ConnectionGrant> check = services.tokens().verifyConnection(token);
     if (check instanceof TokenCheck.Refused<ConnectionGrant> refused) {
@@ -255,9 +311,23 @@ public final class ClientSession implements Subscriber {
       reply.error(ErrorCodes.FORBIDDEN, "token for another user");
       return;
     }
+    long now = services.clock().millis();
+    if (!tokens.add(next.jti(), next.expiresAt().toEpochMilli(), now)) {
+      reply.error(ErrorCodes.RATE_LIMITED, "too many refreshes");
+      return;
+    }
     grant = next;
     expiresAtMillis = next.expiresAt().toEpochMilli();
     reply.ok(next.expiresAt());
+    for (String room : new ArrayList<>(rooms.keySet())) {
+      RoomState state = rooms.get(room);
+      boolean granted =
+          RoomName.parse(room).map(next::allows).orElse(false) || state.heldUntilMillis > now;
+      if (!granted) {
+        leave(room);
+        channel.send(channel.replies().left(room, "revoked"));
+      }
+    }
   }
 
   @Override
@@ -319,72 +389,23 @@ public final class ClientSession implements Subscriber {
     return about == null || (grant.has(Scope.PRESENCE) && !about.equals(grant.sub()));
   }
 
-  private void recover(String room, RoomState state, EventId since, Reply<Subscribed> reply) {
-    state.buffer = new ArrayList<>();
-    services
-        .log()
-        .replay(room, since, services.limits().maxReplayEvents())
-        .whenCompleteAsync(
-            (replay, failure) -> {
-              if (closed || rooms.get(room) != state) {
-                return;
-              }
-              List<Delivery> buffered = state.buffer;
-              state.buffer = null;
-              boolean recovered = failure == null && replay.recovered();
-              if (!recovered) {
-                LOG.debug(
-                    "recovery of {} on {}: {}",
-                    room,
-                    id,
-                    failure != null ? failure.toString() : replay.outcome());
-              }
-              reply.ok(new Subscribed(room, recovered));
-              EventId lastReplayed = recovered ? sendReplay(state, replay) : null;
-              if (recovered) {
-                state.recoveredAfter(since);
-              }
-              for (Delivery d : buffered) {
-                StoredEvent e = d.event();
-                boolean replayedAlready =
-                    lastReplayed != null
-                        && !e.volatileEvent()
-                        && e.id().compareTo(lastReplayed) <= 0;
-                if (!replayedAlready) {
-                  onDelivery(d);
-                }
-              }
-            },
-            channel.executor());
-  }
+  /** Who allows joining a room: the connection token, a subscription token, or nobody. */
+  private record Authorization(String refusal, SubscriptionGrant subscription) {}
 
-  /** Sends replayed events not already delivered; returns the last replayed id or null. */
-  private EventId sendReplay(RoomState state, Replay replay) {
-    EventId last = null;
-    for (StoredEvent e : replay.events()) {
-      last = e.id();
-      if (!state.delivered(e.id())) {
-        channel.sendEvent(new Delivery(e));
-      }
-    }
-    return last;
-  }
-
-  /** Null when allowed; otherwise the error code to send. */
-  private String authorize(RoomName room, String subscriptionToken) {
+  private Authorization authorize(RoomName room, String subscriptionToken) {
     if (grant.allows(room)) {
-      return null;
+      return new Authorization(null, null);
     }
     if (subscriptionToken == null) {
-      return ErrorCodes.FORBIDDEN;
+      return new Authorization(ErrorCodes.FORBIDDEN, null);
     }
-    TokenCheck<String> check =
+    TokenCheck<SubscriptionGrant> check =
         services.tokens().verifySubscription(subscriptionToken, grant.sub(), room.toString());
-    if (check instanceof TokenCheck.Refused<String> refused) {
+    if (check instanceof TokenCheck.Refused<SubscriptionGrant> refused) {
       LOG.info("subscription token refused on {}: {}", id, refused.reason());
-      return ErrorCodes.FORBIDDEN;
+      return new Authorization(ErrorCodes.FORBIDDEN, null);
     }
-    return null;
+    return new Authorization(null, ((TokenCheck.Valid<SubscriptionGrant>) check).grant());
   }
 
   private RoomState join(String room) {
@@ -392,6 +413,7 @@ public final class ClientSession implements Subscriber {
     rooms.put(room, state);
     services.hub().join(room, this);
     services.presence().joined(room, grant.sub(), id);
+    channel.roomsChanged();
     return state;
   }
 
@@ -399,8 +421,11 @@ public final class ClientSession implements Subscriber {
     rooms.remove(room);
     services.hub().leave(room, this);
     services.presence().left(room, grant.sub(), id);
+    if (!closed) {
+      channel.roomsChanged();
+    }
   }
 
-  /** The answer to a subscribe; {@code recovered} is null when no {@code since} was given. */
-  public record Subscribed(String room, Boolean recovered) {}
+  /** The answer to a subscribe; {@code recovered} is false when no {@code since} was given. */
+  public record Subscribed(String room, boolean recovered) {}
 }

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a new connection may start, for both protocols: the token must verify, and
- * connection attempts are limited per client IP and per {@code sub} (SPEC §4 defaults 600/min and
- * 30/min), in buckets shared by every gateway. The reply comes on {@code executor}.
+ * Decides whether a new connection may start, for both protocols: connection attempts are limited
+ * per client IP when they arrive ({@link #attempt}: every WebSocket upgrade and Engine.IO
+ * handshake, SPEC §10), then the token must verify and the user's attempts are limited per {@code
+ * sub} (SPEC §4 defaults 600/min and 30/min), in buckets shared by every gateway.
  */
 public final class ConnectionAdmission {
 
@@ -60,46 +61,63 @@ public final class ConnectionAdmission {
     this.onRefused = onRefused;
   }
 
-  /** Verifies {@code token} for a client at {@code clientIp}; replies with the grant or a code. */
-  public void admit(
-      String token, String clientIp, Executor executor, Reply<ConnectionGrant> reply) {
-    CompletionStage<RateDecision> byIp =
-        clientIp == null
-            ? CompletableFuture.completedFuture(new RateDecision(true, 0))
-            : limiter.tryAcquire("conn:ip:" + clientIp, limits.perIp(), 1);
-    byIp.thenCompose(
-            ip -> {
-              if (!ip.allowed()) {
-                return CompletableFuture.completedFuture(Verdict.rateLimited(ip));
+  /**
+   * One connection attempt from {@code clientIp} (a WebSocket upgrade or an Engine.IO handshake),
+   * charged to its per-IP bucket before anything else is done for it: completes with 0 when it may
+   * go on, else with the seconds to wait.
+   */
+  public CompletionStage<Long> attempt(String clientIp) {
+    if (clientIp == null) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    return limiter
+        .tryAcquire("conn:ip:" + clientIp, limits.perIp(), 1)
+        .thenApply(
+            decision -> {
+              if (decision.allowed()) {
+                return 0L;
               }
-              TokenCheck<ConnectionGrant> check = tokens.verifyConnection(token);
-              if (check instanceof TokenCheck.Refused<ConnectionGrant> refused) {
-                return CompletableFuture.completedFuture(Verdict.refused(refused));
-              }
-              ConnectionGrant grant = ((TokenCheck.Valid<ConnectionGrant>) check).grant();
-              if (openConnections.applyAsInt(grant.sub()) >= limits.maxOpenPerSub()) {
-                return CompletableFuture.completedFuture(Verdict.tooManyOpen());
-              }
-              return limiter
-                  .tryAcquire("conn:sub:" + grant.sub(), limits.perSub(), 1)
-                  .thenApply(
-                      sub -> sub.allowed() ? Verdict.admitted(grant) : Verdict.rateLimited(sub));
-            })
-        .whenCompleteAsync(
-            (verdict, failure) -> {
-              if (failure != null) {
-                LOG.warn("admission failed: {}", failure.toString());
-                onRefused.accept(ErrorCodes.UNAVAILABLE);
-                reply.error(ErrorCodes.UNAVAILABLE, "try again");
-              } else if (verdict.grant != null) {
-                reply.ok(verdict.grant);
-              } else {
-                LOG.info("connection refused ({}): {}", verdict.code, verdict.reason);
-                onRefused.accept(verdict.code);
-                reply.error(verdict.code, verdict.detail);
-              }
-            },
-            executor);
+              onRefused.accept(ErrorCodes.RATE_LIMITED);
+              return Math.max(1L, Math.min(60L, decision.retryAfterSeconds()));
+            });
+  }
+
+  /**
+   * Verifies {@code token} of a connection whose attempt was already counted ({@link #attempt});
+   * replies on {@code executor} with the grant or a client-visible code.
+   */
+  public void admit(String token, Executor executor, Reply<ConnectionGrant> reply) {
+    CompletionStage<Verdict> verdict;
+    TokenCheck<ConnectionGrant> check = tokens.verifyConnection(token);
+    if (check instanceof TokenCheck.Refused<ConnectionGrant> refused) {
+      verdict = CompletableFuture.completedFuture(Verdict.refused(refused));
+    } else {
+      ConnectionGrant grant = ((TokenCheck.Valid<ConnectionGrant>) check).grant();
+      if (openConnections.applyAsInt(grant.sub()) >= limits.maxOpenPerSub()) {
+        verdict = CompletableFuture.completedFuture(Verdict.tooManyOpen());
+      } else {
+        verdict =
+            limiter
+                .tryAcquire("conn:sub:" + grant.sub(), limits.perSub(), 1)
+                .thenApply(
+                    sub -> sub.allowed() ? Verdict.admitted(grant) : Verdict.rateLimited(sub));
+      }
+    }
+    verdict.whenCompleteAsync(
+        (v, failure) -> {
+          if (failure != null) {
+            LOG.warn("admission failed: {}", failure.toString());
+            onRefused.accept(ErrorCodes.UNAVAILABLE);
+            reply.error(ErrorCodes.UNAVAILABLE, "try again");
+          } else if (v.grant != null) {
+            reply.ok(v.grant);
+          } else {
+            LOG.info("connection refused ({}): {}", v.code, v.reason);
+            onRefused.accept(v.code);
+            reply.error(v.code, v.detail);
+          }
+        },
+        executor);
   }
 
   private static final class Verdict {

@@ -5,15 +5,24 @@ import dev.relay.gateway.hub.Delivery;
 import java.util.List;
 
 /**
- * Per-room state. {@code buffer} is non-null while a recovery is reading its replay. {@code
- * coveredFrom} records what this connection already delivered in the room, so no replay repeats it:
- * after the first live event, every id at or after it ({@code coveredInclusive} false); after a
- * complete recovery from {@code since}, every id after it ({@code coveredInclusive} true).
+ * Per-room state of one connection.
+ *
+ * <p>{@code buffer} is non-null while a recovery is reading its replay. {@code coveredFrom} records
+ * what this connection already delivered in the room, so no replay repeats it: after the first live
+ * event, every id at or after it ({@code coveredAfterOnly} false); after a complete recovery from
+ * {@code since}, every id after it ({@code coveredAfterOnly} true).
+ *
+ * <p>{@code heldUntilMillis} is how long the room stays granted without the connection token's
+ * say-so: the expiry of the subscription token it was joined with (0 when the connection token
+ * grants it), which a refresh checks; {@code subscriptionJti} is that token's id, kept so revoking
+ * it closes the connection.
  */
 final class RoomState {
   EventId coveredFrom;
   boolean coveredAfterOnly;
   List<Delivery> buffer;
+  long heldUntilMillis;
+  String subscriptionJti;
 
   boolean delivered(EventId id) {
     if (coveredFrom == null) {

@@ -6,8 +6,13 @@ import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.presence.PresenceLoss;
 import dev.relay.engine.presence.PresenceStore;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +23,14 @@ import org.slf4j.LoggerFactory;
  * delivers them; both types are volatile (live only, never replayed). A crashed gateway's members
  * are removed by {@link #sweep} on the surviving instances once its heartbeat is older than the
  * store's TTL, and their {@code presence.left} is published exactly once. Never blocks.
+ *
+ * <p>Pacing (SPEC §10): a {@code presence.left} is announced {@link #PACE} after the user's last
+ * connection left, and only if the user is still absent then; a rejoin on this gateway within that
+ * time cancels it and announces no {@code presence.joined} either. So a rapid leave-join announces
+ * nothing, and each of {@code presence.joined} / {@code presence.left} for one member of one room
+ * is announced at most once per {@link #PACE} by this gateway, however fast a client churns. (A
+ * user who leaves on one gateway and rejoins on another within the pace gets a second {@code
+ * presence.joined} and no {@code presence.left}: a repeat, never a wrong final state.)
  */
 public final class StorePresenceDirectory implements PresenceDirectory {
 
@@ -26,11 +39,21 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   private final PresenceStore store;
   private final EventLog log;
   private final String instanceId;
+  private final Executor later;
+  private final ConcurrentHashMap<String, Object> pendingLeft = new ConcurrentHashMap<>();
+
+  /** How long a departure waits before it is announced. */
+  public static final Duration PACE = Duration.ofSeconds(1);
 
   public StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId) {
+    this(store, log, instanceId, PACE);
+  }
+
+  StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId, Duration pace) {
     this.store = store;
     this.log = log;
     this.instanceId = instanceId;
+    this.later = CompletableFuture.delayedExecutor(pace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -41,7 +64,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             (first, failure) -> {
               if (failure != null) {
                 LOG.warn("presence join not recorded: {}", failure.toString());
-              } else if (first) {
+              } else if (first && pendingLeft.remove(key(room, sub)) == null) {
                 announce(room, "presence.joined", sub);
               }
             });
@@ -56,7 +79,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
               if (failure != null) {
                 LOG.warn("presence leave not recorded: {}", failure.toString());
               } else if (last) {
-                announce(room, "presence.left", sub);
+                announceLeftLater(room, sub);
               }
             });
   }
@@ -88,6 +111,32 @@ public final class StorePresenceDirectory implements PresenceDirectory {
               }
               return losses.size();
             });
+  }
+
+  private void announceLeftLater(String room, String sub) {
+    String key = key(room, sub);
+    Object mark = new Object();
+    pendingLeft.put(key, mark);
+    later.execute(
+        () -> {
+          if (!pendingLeft.remove(key, mark)) {
+            return; // rejoined here meanwhile, or a later departure owns the key
+          }
+          store
+              .members(room)
+              .whenComplete(
+                  (members, failure) -> {
+                    boolean back =
+                        failure == null && members.stream().anyMatch(m -> m.sub().equals(sub));
+                    if (!back) {
+                      announce(room, "presence.left", sub);
+                    }
+                  });
+        });
+  }
+
+  private static String key(String room, String sub) {
+    return room + '\u0000' + sub;
   }
 
   private void announce(String room, String type, String sub) {

@@ -6,6 +6,11 @@ import java.util.concurrent.Executor;
 /**
  * The wire under one client connection (a WebSocket). Protocol adapters write through it and never
  * see Netty. Every method must be called on {@link #executor()} except {@link #executor()} itself.
+ *
+ * <p>Every frame passes the connection's {@link OutboundBudget}: a frame that would queue more than
+ * the budget is not written, and the connection is closed with {@code 1013} instead (counted and
+ * logged once). So a client that stops reading costs at most the budget, never more, and is not
+ * silently skipped: it reconnects and recovers.
  */
 public interface Transport {
 
@@ -18,18 +23,19 @@ public interface Transport {
   /** The connection's event loop: single-threaded, ordered. */
   Executor executor();
 
-  /** Writes one text frame, already UTF-8 encoded. Drops it if the connection is closed. */
+  /**
+   * Writes one text frame, already UTF-8 encoded, within the outbound budget (see the class
+   * comment). Dropped if the connection is closing or closed.
+   */
   void sendText(byte[] utf8);
 
   void sendText(String text);
 
   /**
-   * False while the peer reads slower than we write and the outbound buffer is past its high-water
-   * mark; a protocol then closes the connection rather than let memory grow or drop events.
+   * Sends a close frame with {@code code} and closes the connection. Idempotent. The connection is
+   * torn down within {@link OutboundBudget#CLOSE_GRACE} even if the peer never reads; nothing the
+   * peer sends after this is handled.
    */
-  boolean isWritable();
-
-  /** Sends a close frame with {@code code} and closes the connection. Idempotent. */
   void close(int code, String reason);
 
   /** Runs {@code task} on the executor after {@code delay}, unless the connection closed. */

@@ -107,7 +107,7 @@ class JsonProtocolIT implements TestPropertyProvider {
       JsonNode subscribed = client.expect("subscribed");
       assertThat(subscribed.get("room").asText()).isEqualTo("team:" + team);
       assertThat(subscribed.get("teamId").asText()).isEqualTo(team);
-      assertThat(subscribed.has("recovered")).isFalse();
+      assertThat(subscribed.get("recovered").asBoolean()).isFalse();
 
       client.sendJson("type", "subscribe", "taskId", "T-9");
       assertThat(client.expect("subscribed").get("taskId").asText()).isEqualTo("T-9");
@@ -153,6 +153,48 @@ class JsonProtocolIT implements TestPropertyProvider {
     try (WsTestClient byMessage = gw.connectRaw("", Map.of())) {
       byMessage.sendJson("type", "auth", "token", token);
       assertThat(byMessage.expect("welcome").get("sub").asText()).isEqualTo("acct-1");
+    }
+  }
+
+  /**
+   * SPEC §10: messages sent before {@code welcome} are handled in order after it, never dropped.
+   */
+  @Test
+  void messagesSentBeforeWelcomeAreHandledInOrderAfterIt() {
+    String team = unique("t");
+    String token = gw.token("acct-1", null, List.of("team:*"), List.of());
+    try (WsTestClient client = gw.connectRaw("", Map.of())) {
+      client.sendJson("type", "auth", "token", token);
+      client.sendJson("type", "subscribe", "room", "team:" + team, "ref", "a");
+      client.sendJson("type", "ping");
+      client.sendJson("type", "unsubscribe", "room", "team:" + team, "ref", "b");
+      assertThat(client.expect("welcome").get("sub").asText()).isEqualTo("acct-1");
+      assertThat(client.expect("subscribed").get("ref").asText()).isEqualTo("a");
+      client.expect("pong");
+      assertThat(client.expect("unsubscribed").get("ref").asText()).isEqualTo("b");
+    }
+  }
+
+  /** SPEC §10: subscribe and unsubscribe share a per-connection bucket (20/s, burst 40). */
+  @Test
+  void subscriptionChurnIsRateLimitedPerConnection() {
+    String token = gw.token("acct-1", null, List.of("team:*"), List.of());
+    try (WsTestClient client = gw.connect(token)) {
+      for (int i = 0; i < 100; i++) {
+        client.sendJson("type", i % 2 == 0 ? "subscribe" : "unsubscribe", "room", "team:churn");
+      }
+      int refused = 0;
+      for (int i = 0; i < 100; i++) {
+        JsonNode answer = client.expect(m -> true, "an answer");
+        if (i < 40) {
+          assertThat(answer.get("type").asText()).isIn("subscribed", "unsubscribed");
+        } else if ("error".equals(answer.get("type").asText())) {
+          assertThat(answer.get("code").asText()).isIn("rate_limited", "not_subscribed");
+          refused += "rate_limited".equals(answer.get("code").asText()) ? 1 : 0;
+        }
+      }
+      assertThat(refused).isGreaterThan(0);
+      assertThat(client.isClosed()).isFalse();
     }
   }
 
@@ -331,16 +373,21 @@ class JsonProtocolIT implements TestPropertyProvider {
   }
 
   @Test
-  void refreshExtendsTheConnectionForTheSameSubOnly() {
+  void refreshExtendsTheConnectionForTheSameSubOnlyAndNarrowsItsRooms() {
+    String session = unique("s");
     String shortLived =
-        gw.signer.connectionToken(
-            "acct-1", unique("s"), List.of(), List.of(), Duration.ofSeconds(3));
+        gw.signer.connectionToken("acct-1", session, List.of(), List.of(), Duration.ofSeconds(3));
     try (WsTestClient client = gw.connect(shortLived)) {
       client.sendJson("type", "refresh", "token", gw.token("acct-2", null, List.of(), List.of()));
       assertThat(client.expect("error").get("code").asText()).isEqualTo("forbidden");
+      // The new token grants no session room: the connection leaves it and is told why (§10).
       client.sendJson(
           "type", "refresh", "token", gw.token("acct-1", null, List.of(), List.of()), "ref", "r");
       assertThat(client.expect("refreshed").get("ref").asText()).isEqualTo("r");
+      JsonNode left = client.expect("unsubscribed");
+      assertThat(left.get("room").asText()).isEqualTo("session:" + session);
+      assertThat(left.get("reason").asText()).isEqualTo("revoked");
+      gw.publish("session:" + session, "votes.revealed", "{\"issueKey\":\"X-1\"}");
       client.expectNothing(Duration.ofSeconds(4));
       assertThat(client.isClosed()).isFalse();
     }

@@ -37,14 +37,12 @@ public final class ServerMessages {
    * {@code teamId}/{@code taskId} when the client named the room that way.
    */
   public static String subscribed(
-      String room, Boolean recovered, String echoField, String echoValue, String ref) {
+      String room, boolean recovered, String echoField, String echoValue, String ref) {
     return write(
         g -> {
           g.writeStringField("type", "subscribed");
           g.writeStringField("room", room);
-          if (recovered != null) {
-            g.writeBooleanField("recovered", recovered);
-          }
+          g.writeBooleanField("recovered", recovered);
           if (echoField != null) {
             g.writeStringField(echoField, echoValue);
           }
@@ -53,10 +51,22 @@ public final class ServerMessages {
   }
 
   public static String unsubscribed(String room, String ref) {
+    return unsubscribed(room, null, ref);
+  }
+
+  /**
+   * {@code {"type":"unsubscribed","room":…,"reason":…}}: the server took the connection out of a
+   * room ({@code reason} {@code revoked} after a refresh that no longer grants it); null when the
+   * client asked.
+   */
+  public static String unsubscribed(String room, String reason, String ref) {
     return write(
         g -> {
           g.writeStringField("type", "unsubscribed");
           g.writeStringField("room", room);
+          if (reason != null) {
+            g.writeStringField("reason", reason);
+          }
           writeRef(g, ref);
         });
   }

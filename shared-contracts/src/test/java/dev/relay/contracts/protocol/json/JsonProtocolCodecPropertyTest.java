@@ -2,6 +2,7 @@ package dev.relay.contracts.protocol.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.contracts.protocol.InvalidMessageException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

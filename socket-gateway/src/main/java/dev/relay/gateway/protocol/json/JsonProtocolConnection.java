@@ -1,7 +1,7 @@
 package dev.relay.gateway.protocol.json;
 
-import dev.relay.contracts.protocol.json.ClientMessage;
-import dev.relay.contracts.protocol.json.InvalidMessageException;
+import dev.relay.contracts.protocol.ClientMessage;
+import dev.relay.contracts.protocol.InvalidMessageException;
 import dev.relay.contracts.protocol.json.JsonProtocolCodec;
 import dev.relay.contracts.protocol.json.ServerMessages;
 import dev.relay.gateway.auth.ConnectionGrant;
@@ -10,29 +10,35 @@ import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.FrameFormat;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
-import dev.relay.gateway.session.ClientSession.Subscribed;
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.ErrorCodes;
 import dev.relay.gateway.session.Reply;
+import dev.relay.gateway.session.ReplyCodec;
+import dev.relay.gateway.session.RequestDispatcher;
+import dev.relay.gateway.session.SessionLimits;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
 import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.Transport;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The plain JSON protocol at {@code /realtime} (SPEC §5) for one connection: parses client
- * messages, drives its {@link ClientSession}, and writes replies and events. A malformed message
- * gets an {@code error} reply and never affects other connections. Confined to the transport's
- * executor.
+ * The plain JSON protocol at {@code /realtime} (SPEC §5) for one connection: a codec over the
+ * protocol-neutral session. Text frames decode into {@link ClientMessage}s, which the {@link
+ * RequestDispatcher} routes; replies are encoded by {@link JsonReplies}; every frame leaves through
+ * the transport's outbound budget. A malformed message gets an {@code error} reply and never
+ * affects other connections.
+ *
+ * <p>Authentication: with a token from the upgrade request it starts at once; otherwise the first
+ * message must be {@code auth}. Up to {@value SessionLimits#MAX_EARLY_MESSAGES} messages sent while
+ * authentication is in progress are handled in order once {@code welcome} is sent; more are
+ * answered {@code rate_limited}. A connection not authenticated within the auth timeout is closed
+ * 4001, whatever it sends meanwhile. Confined to the transport's executor.
  */
 public final class JsonProtocolConnection implements ClientChannel, FrameListener {
-
-  private static final Logger LOG = LoggerFactory.getLogger(JsonProtocolConnection.class);
 
   /** The {@code {"type":"event","event":…}} frame, encoded once per event. */
   public static final FrameFormat EVENT_FRAME =
@@ -44,6 +50,8 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
   private final SessionServices services;
   private final SessionRegistry registry;
   private ClientSession session;
+  private RequestDispatcher dispatcher;
+  private Queue<ClientMessage> early;
   private boolean authenticating;
   private boolean closed;
 
@@ -58,25 +66,20 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
     this.registry = registry;
   }
 
-  /**
-   * Starts the connection. With a token from the upgrade request it authenticates at once; without,
-   * it waits for an {@code auth} message for at most the configured auth timeout.
-   */
+  /** Starts the connection: authenticates with {@code token}, or waits for an {@code auth}. */
   public void open(String token) {
-    if (token != null) {
-      authenticate(token, null);
-      return;
-    }
     transport.schedule(
         () -> {
-          if (session == null && !authenticating && !closed) {
-            refuse(TokenErrors.UNAUTHORIZED, "no auth message in time", null);
+          if (session == null && !closed) {
+            refuse(TokenErrors.UNAUTHORIZED, "not authenticated in time", null);
           }
         },
         services.limits().authTimeout());
+    if (token != null) {
+      authenticate(token, null);
+    }
   }
 
-  /** Handles one text frame from the client. */
   @Override
   public void onText(String text) {
     if (closed) {
@@ -86,34 +89,32 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
     try {
       message = JsonProtocolCodec.parse(text);
     } catch (InvalidMessageException e) {
-      transport.sendText(ServerMessages.error(e.code(), e.getMessage(), e.ref()));
+      send(JsonReplies.INSTANCE.error(e.code(), e.getMessage(), e.ref()));
       return;
     }
-    if (session == null) {
-      if (authenticating) {
-        transport.sendText(
-            ServerMessages.error("invalid_message", "authentication in progress", message.ref()));
-      } else if (message instanceof ClientMessage.Auth auth) {
-        authenticate(auth.token(), auth.ref());
-      } else {
-        refuse(TokenErrors.UNAUTHORIZED, "authenticate first", message.ref());
-      }
-      return;
+    if (session != null) {
+      dispatcher.dispatch(message);
+    } else if (authenticating) {
+      holdUntilWelcome(message);
+    } else if (message instanceof ClientMessage.Auth auth) {
+      authenticate(auth.token(), auth.ref());
+    } else {
+      refuse(TokenErrors.UNAUTHORIZED, "authenticate first", message.ref());
     }
-    handle(message);
   }
 
   /** A binary frame: this protocol is JSON text only. */
   @Override
   public void onBinary() {
-    transport.sendText(
-        ServerMessages.error("invalid_message", "binary frames are not supported", null));
+    send(
+        JsonReplies.INSTANCE.error(
+            ErrorCodes.INVALID_MESSAGE, "binary frames are not supported", null));
   }
 
-  /** The connection is gone (either side closed it). */
   @Override
   public void onClosed() {
     closed = true;
+    early = null;
     if (session != null) {
       session.close();
       registry.remove(session);
@@ -127,12 +128,6 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
 
   @Override
   public void sendEvent(Delivery delivery) {
-    if (!transport.isWritable()) {
-      LOG.info("closing slow connection {}", connectionId);
-      services.hub().observer().slowConsumerClosed();
-      close(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
-      return;
-    }
     transport.sendText(delivery.frame(EVENT_FRAME));
     if (delivery.isLive()) {
       services.hub().observer().written(delivery);
@@ -140,53 +135,33 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
   }
 
   @Override
+  public void send(String frame) {
+    if (frame != null) {
+      transport.sendText(frame);
+    }
+  }
+
+  @Override
+  public ReplyCodec replies() {
+    return JsonReplies.INSTANCE;
+  }
+
+  @Override
   public void close(int code, String reason) {
     transport.close(code, reason);
   }
 
-  private void handle(ClientMessage message) {
-    if (message instanceof ClientMessage.Subscribe s) {
-      session.subscribe(
-          s.room(),
-          s.token(),
-          s.since(),
-          reply(
-              s.ref(),
-              (Subscribed ok) ->
-                  ServerMessages.subscribed(
-                      ok.room(), ok.recovered(), s.echoField(), s.echoValue(), s.ref())));
-    } else if (message instanceof ClientMessage.Unsubscribe u) {
-      session.unsubscribe(
-          u.room(), reply(u.ref(), room -> ServerMessages.unsubscribed(room, u.ref())));
-    } else if (message instanceof ClientMessage.Publish p) {
-      session.publish(
-          p.room(), p.event(), p.payload(), reply(p.ref(), id -> ServerMessages.ack(p.ref(), id)));
-    } else if (message instanceof ClientMessage.Presence p) {
-      session.presence(
-          p.room(), reply(p.ref(), members -> ServerMessages.presence(p.room(), members, p.ref())));
-    } else if (message instanceof ClientMessage.Refresh r) {
-      session.refresh(
-          r.token(), reply(r.ref(), expiresAt -> ServerMessages.refreshed(expiresAt, r.ref())));
-    } else if (message instanceof ClientMessage.Ping) {
-      transport.sendText(ServerMessages.pong());
-    } else {
-      transport.sendText(
-          ServerMessages.error("invalid_message", "already authenticated", message.ref()));
+  private void holdUntilWelcome(ClientMessage message) {
+    if (early == null) {
+      early = new ArrayDeque<>(4);
     }
-  }
-
-  private <T> Reply<T> reply(String ref, Function<T, String> encode) {
-    return new Reply<>() {
-      @Override
-      public void ok(T value) {
-        transport.sendText(encode.apply(value));
-      }
-
-      @Override
-      public void error(String code, String detail) {
-        transport.sendText(ServerMessages.error(code, detail, ref));
-      }
-    };
+    if (early.size() >= SessionLimits.MAX_EARLY_MESSAGES) {
+      send(
+          JsonReplies.INSTANCE.error(
+              ErrorCodes.RATE_LIMITED, "too many messages before welcome", message.ref()));
+      return;
+    }
+    early.add(message);
   }
 
   private void authenticate(String token, String ref) {
@@ -195,21 +170,14 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
         .admission()
         .admit(
             token,
-            transport.clientIp(),
             transport.executor(),
             new Reply<>() {
               @Override
               public void ok(ConnectionGrant grant) {
                 authenticating = false;
-                if (closed) {
-                  return;
+                if (!closed) {
+                  welcome(grant);
                 }
-                session =
-                    new ClientSession(connectionId, grant, services, JsonProtocolConnection.this);
-                registry.add(session, JsonProtocolConnection.this);
-                var rooms = session.start();
-                transport.sendText(
-                    ServerMessages.welcome(connectionId, grant.sub(), rooms, session.expiresAt()));
               }
 
               @Override
@@ -220,8 +188,31 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
             });
   }
 
+  private void welcome(ConnectionGrant grant) {
+    session = new ClientSession(connectionId, grant, services, this);
+    dispatcher = new RequestDispatcher(session, this);
+    registry.add(session, this);
+    var rooms = session.start();
+    send(ServerMessages.welcome(connectionId, grant.sub(), rooms, session.expiresAt()));
+    Queue<ClientMessage> waiting = early;
+    early = null;
+    while (waiting != null && !waiting.isEmpty() && !closed) {
+      ClientMessage message = waiting.poll();
+      if (message instanceof ClientMessage.Auth auth) {
+        send(
+            JsonReplies.INSTANCE.error(
+                ErrorCodes.INVALID_MESSAGE, "already authenticated", auth.ref()));
+      } else {
+        dispatcher.dispatch(message);
+      }
+    }
+  }
+
   private void refuse(String code, String detail, String ref) {
-    transport.sendText(ServerMessages.error(code, detail, ref));
+    if (closed) {
+      return;
+    }
+    send(JsonReplies.INSTANCE.error(code, detail, ref));
     int closeCode =
         switch (code) {
           case TokenErrors.TOKEN_EXPIRED -> CloseCodes.TOKEN_EXPIRED;
@@ -229,6 +220,7 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
           case ErrorCodes.UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
           default -> CloseCodes.UNAUTHORIZED;
         };
+    closed = true;
     close(closeCode, code);
   }
 }

@@ -2,9 +2,11 @@ package dev.relay.gateway.protocol.socketio;
 
 import dev.relay.contracts.protocol.socketio.EnginePacket;
 import dev.relay.gateway.auth.OriginPolicy;
+import dev.relay.gateway.transport.ConnectionAttempts;
 import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.HttpEndpoint;
 import dev.relay.gateway.transport.HttpExchange;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -34,18 +37,30 @@ public final class EngineIoServer implements HttpEndpoint {
   private final EngineIoSettings settings;
   private final OriginPolicy origins;
   private final Function<EngineIoSession, EngineListener> sockets;
+  private final OutboundBudget budget;
+  private final ConnectionAttempts attempts;
+  private final BooleanSupplier accepting;
   private final ConcurrentHashMap<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
 
   /**
    * @param sockets creates the Socket.IO side of a new session, on the session's executor
+   * @param budget every session's outbound byte budget
+   * @param attempts the per-IP limit on connection attempts; a handshake over it gets 429
+   * @param accepting false while the gateway drains: handshakes get 503 at once
    */
   EngineIoServer(
       EngineIoSettings settings,
       OriginPolicy origins,
-      Function<EngineIoSession, EngineListener> sockets) {
+      Function<EngineIoSession, EngineListener> sockets,
+      OutboundBudget budget,
+      ConnectionAttempts attempts,
+      BooleanSupplier accepting) {
     this.settings = settings;
     this.origins = origins;
     this.sockets = sockets;
+    this.budget = budget;
+    this.attempts = attempts;
+    this.accepting = accepting;
   }
 
   /** Open Engine.IO sessions on this instance. */
@@ -81,9 +96,7 @@ public final class EngineIoServer implements HttpEndpoint {
         x.respond(400, withCors(cors), error(2, "Bad handshake method"));
         return;
       }
-      EngineIoSession session = newSession(x.executor(), cors, x.clientIp());
-      x.respond(
-          200, withCors(cors), EnginePacket.open(session.handshake(List.of("websocket"))).encode());
+      handshake(x, cors);
       return;
     }
     EngineIoSession session = sessions.get(sid);
@@ -149,6 +162,40 @@ public final class EngineIoServer implements HttpEndpoint {
     };
   }
 
+  /** A polling handshake: refused while draining or over the per-IP attempt limit. */
+  private void handshake(HttpExchange x, Map<String, String> cors) {
+    if (!accepting.getAsBoolean()) {
+      x.respond(503, withCors(cors), error(3, "Server going away"));
+      return;
+    }
+    attempts
+        .attempt(x.clientIp())
+        .whenComplete(
+            (retryAfter, failure) ->
+                x.executor()
+                    .execute(
+                        () -> {
+                          if (failure != null) {
+                            Map<String, String> headers = withCors(cors);
+                            headers.put("Retry-After", "1");
+                            x.respond(503, headers, error(3, "Try again"));
+                          } else if (retryAfter > 0) {
+                            Map<String, String> headers = withCors(cors);
+                            headers.put("Retry-After", Long.toString(retryAfter));
+                            x.respond(429, headers, error(3, "rate_limited"));
+                          } else if (!accepting.getAsBoolean()) {
+                            x.respond(503, withCors(cors), error(3, "Server going away"));
+                          } else {
+                            EngineIoSession session = newSession(x.executor(), cors, x.clientIp());
+                            x.respond(
+                                200,
+                                withCors(cors),
+                                EnginePacket.open(session.handshake(List.of("websocket")))
+                                    .encode());
+                          }
+                        }));
+  }
+
   private EngineIoSession newSession(
       ScheduledExecutorService executor, Map<String, String> cors, String clientIp) {
     byte[] bytes = new byte[15];
@@ -156,7 +203,7 @@ public final class EngineIoServer implements HttpEndpoint {
     String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     EngineIoSession session =
         new EngineIoSession(
-            sid, settings, executor, cors, clientIp, s -> sessions.remove(s.sid(), s));
+            sid, settings, executor, cors, clientIp, budget, s -> sessions.remove(s.sid(), s));
     sessions.put(sid, session);
     session.start(sockets.apply(session));
     return session;

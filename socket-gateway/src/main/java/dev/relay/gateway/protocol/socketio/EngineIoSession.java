@@ -5,6 +5,7 @@ import dev.relay.contracts.protocol.socketio.EnginePacket;
 import dev.relay.contracts.protocol.socketio.ProtocolException;
 import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.HttpExchange;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * created the session; callers on other loops hop onto it. Packets are written in the order {@link
  * #send} was called, across an upgrade (those queued for polling are flushed to the WebSocket).
  * Malformed input closes this session only.
+ *
+ * <p>Bounds (SPEC §10): packets waiting for a poll count against the {@link OutboundBudget} in
+ * bytes; a client that stops polling is closed once they would pass it (the WebSocket transport
+ * applies the same budget to its socket). A close completes within {@link
+ * OutboundBudget#CLOSE_GRACE}: without a poll to carry the CLOSE packet, the session is dropped.
  */
 final class EngineIoSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineIoSession.class);
-  private static final int MAX_QUEUED = 10_000;
   static final Map<String, String> TEXT = Map.of("Content-Type", "text/plain; charset=UTF-8");
 
   private final String sid;
@@ -38,8 +43,10 @@ final class EngineIoSession {
   private final String clientIp;
   private final Consumer<EngineIoSession> onGone;
   private final Map<String, String> cors;
+  private final OutboundBudget budget;
   private EngineListener listener;
   private final List<EnginePacket> outbox = new ArrayList<>();
+  private long outboxBytes;
   private HttpExchange pendingGet;
   private Transport ws;
   private Transport probe;
@@ -55,8 +62,10 @@ final class EngineIoSession {
       ScheduledExecutorService executor,
       Map<String, String> cors,
       String clientIp,
+      OutboundBudget budget,
       Consumer<EngineIoSession> onGone) {
     this.clientIp = clientIp;
+    this.budget = budget;
     this.sid = sid;
     this.settings = settings;
     this.executor = executor;
@@ -144,7 +153,7 @@ final class EngineIoSession {
       write(EnginePacket.of(EnginePacket.Type.CLOSE));
       if (pendingGet == null) {
         executor.schedule(
-            () -> gone(reason), settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            () -> gone(reason), OutboundBudget.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }
@@ -224,13 +233,17 @@ final class EngineIoSession {
     }
     if (ws != null) {
       wsSend(packet);
-    } else if (outbox.size() >= MAX_QUEUED) {
-      LOG.info("engine.io session {}: client does not poll, closing", sid);
-      abort("slow consumer");
-    } else {
-      outbox.add(packet);
-      flushPoll();
+      return;
     }
+    int bytes = OutboundBudget.utf8Length(packet.encode()) + 1;
+    if (!budget.admits(outboxBytes, bytes)) {
+      budget.overflowed("engine.io session " + sid, outboxBytes);
+      abort("slow consumer");
+      return;
+    }
+    outbox.add(packet);
+    outboxBytes += bytes;
+    flushPoll();
   }
 
   private void flushPoll() {
@@ -242,6 +255,7 @@ final class EngineIoSession {
     String body = EnginePacket.encodePayload(outbox);
     boolean closes = outbox.get(outbox.size() - 1).type() == EnginePacket.Type.CLOSE;
     outbox.clear();
+    outboxBytes = 0;
     x.respond(200, withCors(TEXT), body);
     if (closes) {
       gone("server close");
@@ -300,7 +314,8 @@ final class EngineIoSession {
       return;
     }
     if (pendingGet != null) {
-      pendingGet.respond(200, withCors(TEXT), "1");
+      // The reference server answers a poll cut short by a close with a NOOP.
+      pendingGet.respond(200, withCors(TEXT), "6");
       pendingGet = null;
     }
     if (ws != null) {
@@ -324,6 +339,7 @@ final class EngineIoSession {
       onWsExecutor(t, () -> t.close(1000, "closed"));
     }
     outbox.clear();
+    outboxBytes = 0;
     onGone.accept(this);
     if (listener != null) {
       listener.onClose(reason);
@@ -380,6 +396,7 @@ final class EngineIoSession {
         }
         List<EnginePacket> queued = new ArrayList<>(outbox);
         outbox.clear();
+        outboxBytes = 0;
         queued.stream()
             .filter(q -> q.type() != EnginePacket.Type.NOOP)
             .forEach(EngineIoSession.this::wsSend);

@@ -3,7 +3,10 @@ package dev.relay.gateway.protocol.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.protocol.ClientMessage;
+import dev.relay.contracts.protocol.InvalidMessageException;
 import dev.relay.contracts.protocol.socketio.ProtocolException;
+import dev.relay.contracts.protocol.socketio.SocketIoRequests;
 import dev.relay.contracts.protocol.socketio.SocketPacket;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.TokenErrors;
@@ -15,12 +18,13 @@ import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.ErrorCodes;
 import dev.relay.gateway.session.Reply;
+import dev.relay.gateway.session.ReplyCodec;
+import dev.relay.gateway.session.RequestDispatcher;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +34,16 @@ import org.slf4j.LoggerFactory;
  * ack callbacks, and server events {@code event} carrying the envelope and the recovery offset.
  * Drives a protocol-neutral {@link ClientSession}. Confined to the session's executor.
  *
- * <p>Errors: a malformed packet, a binary packet or an unknown event gets an {@code error} event
- * {@code {"code":"invalid_message","message":…}} (or the ack {@code {ok:false,code}}) and the
- * connection stays; other namespaces get CONNECT_ERROR {@code Invalid namespace}. Closing for token
- * expiry (or revocation) sends {@code error} {@code {"code":"token_expired"}} then DISCONNECT;
- * going-away closes only the transport, so the client reconnects and recovers.
+ * <p>A codec over the protocol-neutral session: request events decode ({@link SocketIoRequests})
+ * into the same records as the JSON protocol, the {@link RequestDispatcher} routes them, and {@link
+ * SocketIoReplies} encodes the answers as acks.
+ *
+ * <p>Errors: as the protocol requires, a packet that cannot be decoded, a first packet that is not
+ * CONNECT, or a second CONNECT closes the connection. A well-formed request with bad fields or an
+ * unknown event gets the ack {@code {ok:false,code}} (without an ack id, an {@code error} event)
+ * and the connection stays; other namespaces get CONNECT_ERROR {@code Invalid namespace}. Closing
+ * for token expiry (or revocation) sends {@code error} {@code {"code":"token_expired"}} then
+ * DISCONNECT; going-away and slow-consumer closes only close the transport, so the client recovers.
  */
 final class SocketIoConnection implements EngineListener, ClientChannel {
 
@@ -48,6 +57,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   private final EngineIoSession engine;
   private final SocketIoContext context;
   private ClientSession session;
+  private RequestDispatcher dispatcher;
   private String pid;
   private StreamVector floor;
   private boolean connecting;
@@ -60,8 +70,8 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
         .executor()
         .schedule(
             () -> {
-              if (session == null && !connecting && !closed) {
-                engine.close("no CONNECT in time");
+              if (session == null && !closed) {
+                engine.close("not connected in time");
               }
             },
             context.services().limits().authTimeout().toMillis(),
@@ -87,7 +97,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
       packet = SocketPacket.decode(data, context.settings().maxPayload());
     } catch (ProtocolException e) {
       LOG.debug("socket.io {}: bad packet: {}", engine.sid(), e.getMessage());
-      sendError(ErrorCodes.INVALID_MESSAGE, e.getMessage());
+      engine.close("invalid packet");
       return;
     }
     if (!SocketPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
@@ -97,10 +107,11 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
       return;
     }
     SocketPacket.Type type = packet.type();
-    if (type == SocketPacket.Type.CONNECT) {
+    if (type == SocketPacket.Type.CONNECT && session == null && !connecting) {
       connect(packet.data());
-    } else if (session == null) {
-      sendError(ErrorCodes.INVALID_MESSAGE, "CONNECT first");
+    } else if (session == null || type == SocketPacket.Type.CONNECT) {
+      LOG.debug("socket.io {}: {} packet in an invalid state", engine.sid(), type);
+      engine.close("invalid state");
     } else if (type == SocketPacket.Type.EVENT) {
       onEvent(packet);
     } else if (type == SocketPacket.Type.DISCONNECT) {
@@ -142,6 +153,25 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
     }
   }
 
+  @Override
+  public void send(String frame) {
+    if (frame != null && !closed) {
+      engine.send(frame);
+    }
+  }
+
+  @Override
+  public ReplyCodec replies() {
+    return SocketIoReplies.INSTANCE;
+  }
+
+  @Override
+  public void roomsChanged() {
+    if (pid != null && session != null) {
+      context.store().save(pid, entry());
+    }
+  }
+
   /** A replayed event with the offset the client may resume from after it. */
   void sendReplayed(Delivery delivery, StreamVector offset) {
     engine.sendFrame(eventFrame(delivery.event().envelopeJson(), offset));
@@ -160,17 +190,13 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
         code == CloseCodes.TOKEN_EXPIRED
             ? TokenErrors.TOKEN_EXPIRED
             : code == CloseCodes.FORBIDDEN ? ErrorCodes.FORBIDDEN : TokenErrors.UNAUTHORIZED;
-    sendError(error, reason);
+    send(SocketIoReplies.INSTANCE.error(error, reason, null));
     engine.send(SocketPacket.disconnect(SocketPacket.DEFAULT_NAMESPACE).encode());
     context.store().take(pid);
     engine.close(error);
   }
 
   private void connect(JsonNode data) {
-    if (session != null || connecting) {
-      sendError(ErrorCodes.INVALID_MESSAGE, "already connected");
-      return;
-    }
     JsonNode token = data == null ? null : data.get("token");
     String oldPid = text(data, "pid");
     String offset = text(data, "offset");
@@ -180,7 +206,6 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
         .admission()
         .admit(
             token == null ? null : token.asText(null),
-            engine.clientIp(),
             executor(),
             new Reply<>() {
               @Override
@@ -234,6 +259,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
 
   private void connected(String newPid) {
     pid = newPid;
+    dispatcher = new RequestDispatcher(session, this);
     context.store().save(pid, entry());
     ObjectNode reply = JSON.objectNode().put("sid", session.id()).put("pid", pid);
     engine.send(SocketPacket.connect(SocketPacket.DEFAULT_NAMESPACE, reply).encode());
@@ -246,119 +272,14 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   }
 
   private void onEvent(SocketPacket packet) {
-    JsonNode args = packet.data();
-    JsonNode arg = args.size() > 1 ? args.get(1) : null;
-    Long ackId = packet.ackId();
-    String name = packet.eventName();
-    if (arg == null || !arg.isObject()) {
-      reply(ackId, (Object o) -> JSON.objectNode())
-          .error(ErrorCodes.INVALID_MESSAGE, "the argument must be an object");
+    ClientMessage message;
+    try {
+      message = SocketIoRequests.decode(packet);
+    } catch (InvalidMessageException e) {
+      send(SocketIoReplies.INSTANCE.error(e.code(), e.getMessage(), e.ref()));
       return;
     }
-    String room = text(arg, "room");
-    if (room == null && !"refresh".equals(name)) {
-      reply(ackId, o -> JSON.objectNode()).error(ErrorCodes.INVALID_MESSAGE, "room is required");
-      return;
-    }
-    switch (name) {
-      case "subscribe" ->
-          session.subscribe(
-              room,
-              text(arg, "token"),
-              text(arg, "since"),
-              reply(
-                  ackId,
-                  ok -> {
-                    ObjectNode o = JSON.objectNode().put("ok", true).put("room", ok.room());
-                    if (ok.recovered() != null) {
-                      o.put("recovered", ok.recovered().booleanValue());
-                    }
-                    save();
-                    return o;
-                  }));
-      case "unsubscribe" ->
-          session.unsubscribe(
-              room,
-              reply(
-                  ackId,
-                  r -> {
-                    save();
-                    return JSON.objectNode().put("ok", true).put("room", r);
-                  }));
-      case "publish" -> {
-        JsonNode payload = arg.get("payload");
-        if (payload == null || !payload.isObject()) {
-          reply(ackId, o -> JSON.objectNode())
-              .error(ErrorCodes.INVALID_MESSAGE, "payload must be an object");
-          return;
-        }
-        session.publish(
-            room,
-            text(arg, "event"),
-            (ObjectNode) payload,
-            reply(ackId, id -> JSON.objectNode().put("ok", true).put("id", id)));
-      }
-      case "presence" ->
-          session.presence(
-              room,
-              reply(
-                  ackId,
-                  members -> {
-                    ObjectNode o = JSON.objectNode().put("ok", true);
-                    var list = o.putArray("members");
-                    members.forEach(
-                        m ->
-                            list.addObject()
-                                .put("sub", m.sub())
-                                .put("joinedAt", m.joinedAt().toString()));
-                    return o;
-                  }));
-      case "refresh" ->
-          session.refresh(
-              text(arg, "token"),
-              reply(
-                  ackId,
-                  expiresAt ->
-                      JSON.objectNode().put("ok", true).put("expiresAt", expiresAt.toString())));
-      default ->
-          reply(ackId, o -> JSON.objectNode())
-              .error(ErrorCodes.INVALID_MESSAGE, "unknown event " + name.length() + " chars long");
-    }
-  }
-
-  private void save() {
-    context.store().save(pid, entry());
-  }
-
-  /** Answers through the ack callback; without one, failures become an {@code error} event. */
-  private <T> Reply<T> reply(Long ackId, Function<T, ObjectNode> encode) {
-    return new Reply<>() {
-      @Override
-      public void ok(T value) {
-        ObjectNode answer = encode.apply(value);
-        if (ackId != null && !closed) {
-          engine.send(SocketPacket.ack(SocketPacket.DEFAULT_NAMESPACE, ackId, answer).encode());
-        }
-      }
-
-      @Override
-      public void error(String code, String detail) {
-        if (closed) {
-          return;
-        }
-        if (ackId != null) {
-          ObjectNode answer = JSON.objectNode().put("ok", false).put("code", code);
-          engine.send(SocketPacket.ack(SocketPacket.DEFAULT_NAMESPACE, ackId, answer).encode());
-        } else {
-          sendError(code, detail);
-        }
-      }
-    };
-  }
-
-  private void sendError(String code, String message) {
-    ObjectNode error = JSON.objectNode().put("code", code).put("message", message);
-    engine.send(SocketPacket.event(SocketPacket.DEFAULT_NAMESPACE, null, "error", error).encode());
+    dispatcher.dispatch(message);
   }
 
   private static String text(JsonNode node, String field) {

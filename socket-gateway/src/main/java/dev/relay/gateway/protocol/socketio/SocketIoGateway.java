@@ -5,9 +5,12 @@ import dev.relay.engine.session.SessionStore;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
+import dev.relay.gateway.transport.ConnectionAttempts;
 import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.HttpEndpoint;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -24,7 +27,10 @@ public final class SocketIoGateway {
       SessionRegistry registry,
       EngineIoSettings settings,
       OriginPolicy origins,
-      SessionStore sessions) {
+      SessionStore sessions,
+      OutboundBudget budget,
+      ConnectionAttempts attempts,
+      BooleanSupplier accepting) {
     SocketIoContext context =
         new SocketIoContext(
             services,
@@ -33,7 +39,13 @@ public final class SocketIoGateway {
             settings,
             new RedisKeyLayout(services.log().partitions()));
     this.engine =
-        new EngineIoServer(settings, origins, session -> new SocketIoConnection(session, context));
+        new EngineIoServer(
+            settings,
+            origins,
+            session -> new SocketIoConnection(session, context),
+            budget,
+            attempts,
+            accepting);
   }
 
   /** Handles the long-polling requests (GET, POST, OPTIONS) of {@code /socket.io/}. */

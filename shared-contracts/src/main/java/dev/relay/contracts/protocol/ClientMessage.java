@@ -1,4 +1,4 @@
-package dev.relay.contracts.protocol.json;
+package dev.relay.contracts.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

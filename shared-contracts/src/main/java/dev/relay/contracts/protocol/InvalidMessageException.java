@@ -1,4 +1,4 @@
-package dev.relay.contracts.protocol.json;
+package dev.relay.contracts.protocol;
 
 /**
  * A client message that cannot be accepted. {@code code} is a stable protocol error code ({@code
