@@ -1,6 +1,7 @@
 package dev.relay.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.gateway.server.GatewayMain;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +44,7 @@ class SecurityLimitsIT {
   }
 
   @Test
-  void connectionAttemptsPerIpAreLimited() {
+  void connectionAttemptsPerIpAreLimited() throws Exception {
     ApplicationContext gateway =
         Services.gateway(TestRedis.url(12), Map.of("relay.connect.limit.per.ip", "2/min"));
     try {
@@ -51,10 +53,23 @@ class SecurityLimitsIT {
           ok.expect("welcome");
         }
       }
-      try (WsTestClient refused = WsTestClient.connect(Services.realtime(gateway, token()))) {
-        assertThat(refused.expect("error").get("code").asText()).isEqualTo("rate_limited");
-        assertThat(refused.closeCode()).isEqualTo(4029);
-      }
+      // Over the limit, the upgrade itself is refused (SPEC §10), before any connection state.
+      Throwable refused =
+          catchThrowable(() -> WsTestClient.connect(Services.realtime(gateway, token())));
+      assertThat(refused).hasCauseInstanceOf(WebSocketHandshakeException.class);
+      HttpResponse<?> answer = ((WebSocketHandshakeException) refused.getCause()).getResponse();
+      assertThat(answer.statusCode()).isEqualTo(429);
+      assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+      // Engine.IO handshakes count against the same per-IP bucket.
+      HttpResponse<String> polling =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          Services.uri(gateway).resolve("/socket.io/?EIO=4&transport=polling"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(polling.statusCode()).isEqualTo(429);
+      assertThat(polling.headers().firstValue("Retry-After")).isPresent();
     } finally {
       gateway.close();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;
+import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
 import dev.relay.gateway.auth.SubscriptionGrant;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * mutable state. The hub calls {@link #receive} there too, in stream order, so a room's events
  * reach the channel in order.
  *
- * <p>Recovery ({@code subscribe} with {@code since}): see {@link RoomRecovery}. Events already
+ * <p>Recovery ({@code subscribe} with {@code since}): see {@link Recovery}. Events already
  * delivered live on this connection (the room was joined before) are not repeated.
  *
  * <p>Bounds (SPEC §10): subscribe and unsubscribe share a per-connection bucket ({@link
@@ -52,7 +52,7 @@ public final class ClientSession implements Subscriber {
   private volatile ConnectionGrant grant;
   private volatile long expiresAtMillis;
   private boolean closed;
-  private List<Delivery> held;
+  private long arrivals;
   private final ConnectionBucket churn;
   private final TokenLedger tokens = new TokenLedger();
 
@@ -74,6 +74,11 @@ public final class ClientSession implements Subscriber {
 
   ClientChannel channel() {
     return channel;
+  }
+
+  /** The state of a room the session is in, or null. */
+  RoomState state(String room) {
+    return rooms.get(room);
   }
 
   /** True while the session is open and {@code state} is still its state of {@code room}. */
@@ -135,33 +140,6 @@ public final class ClientSession implements Subscriber {
   }
 
   /**
-   * Holds every delivery of every room (a protocol-level recovery of the whole connection is
-   * reading its replays) until {@link #release}. Idempotent.
-   */
-  public void hold() {
-    if (held == null) {
-      held = new ArrayList<>();
-    }
-  }
-
-  /**
-   * Ends {@link #hold}: the held deliveries that {@code skip} does not match go on as live ones, in
-   * the order they were dispatched, before any later delivery.
-   */
-  public void release(Predicate<Delivery> skip) {
-    List<Delivery> list = held;
-    held = null;
-    if (list == null) {
-      return;
-    }
-    for (Delivery d : list) {
-      if (!skip.test(d)) {
-        onDelivery(d);
-      }
-    }
-  }
-
-  /**
    * Joins a room this {@code sub} was authorized for on an earlier connection (the server-side
    * record of a recovered connection), without asking for a token again.
    *
@@ -181,14 +159,6 @@ public final class ClientSession implements Subscriber {
       join(room).heldUntilMillis = expiresAtMillis;
     }
     return true;
-  }
-
-  /** Records that every event of {@code room} after {@code since} reached the client. */
-  public void recoveredAfter(String room, EventId since) {
-    RoomState state = rooms.get(room);
-    if (state != null) {
-      state.recoveredAfter(since);
-    }
   }
 
   /** Rooms the connection is in, sorted. */
@@ -238,7 +208,20 @@ public final class ClientSession implements Subscriber {
       reply.ok(new Subscribed(room, false));
       return;
     }
-    RoomRecovery.run(this, room, state, sinceId.get(), reply);
+    Recovery.run(
+        this,
+        Map.of(room, sinceId.get()),
+        new Recovery.Plan() {
+          @Override
+          public void answer(boolean recovered) {
+            reply.ok(new Subscribed(room, recovered));
+          }
+
+          @Override
+          public void replayed(StoredEvent event) {
+            channel.sendEvent(new Delivery(event));
+          }
+        });
   }
 
   public void unsubscribe(String roomText, Reply<String> reply) {
@@ -364,16 +347,12 @@ public final class ClientSession implements Subscriber {
   }
 
   private void onDelivery(Delivery delivery) {
-    if (held != null && !closed) {
-      held.add(delivery);
-      return;
-    }
     RoomState state = rooms.get(delivery.event().room());
     if (closed || state == null || !visible(delivery)) {
       return;
     }
     if (state.buffer != null) {
-      state.buffer.add(delivery);
+      state.buffer.add(new Recovery.Sequenced(arrivals++, delivery));
       return;
     }
     state.liveFrom(delivery.event().id());

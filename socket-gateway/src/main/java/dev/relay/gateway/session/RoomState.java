@@ -1,16 +1,15 @@
 package dev.relay.gateway.session;
 
 import dev.relay.contracts.EventId;
-import dev.relay.gateway.hub.Delivery;
 import java.util.List;
 
 /**
  * Per-room state of one connection.
  *
- * <p>{@code buffer} is non-null while a recovery is reading its replay. {@code coveredFrom} records
- * what this connection already delivered in the room, so no replay repeats it: after the first live
- * event, every id at or after it ({@code coveredAfterOnly} false); after a complete recovery from
- * {@code since}, every id after it ({@code coveredAfterOnly} true).
+ * <p>{@code buffer} is non-null while a {@link Recovery} is reading the room's replay. {@code
+ * coveredFrom} records what this connection already delivered in the room, so no replay repeats it:
+ * after the first live event, every id at or after it ({@code coveredAfterOnly} false); after a
+ * complete recovery from {@code since}, every id after it ({@code coveredAfterOnly} true).
  *
  * <p>{@code heldUntilMillis} is how long the room stays granted without the connection token's
  * say-so: the expiry of the subscription token it was joined with (0 when the connection token
@@ -20,7 +19,7 @@ import java.util.List;
 final class RoomState {
   EventId coveredFrom;
   boolean coveredAfterOnly;
-  List<Delivery> buffer;
+  List<Recovery.Sequenced> buffer;
   long heldUntilMillis;
   String subscriptionJti;
 

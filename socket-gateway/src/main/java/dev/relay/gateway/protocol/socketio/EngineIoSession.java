@@ -7,7 +7,6 @@ import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.HttpExchange;
 import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,9 +44,7 @@ final class EngineIoSession {
   private final Map<String, String> cors;
   private final OutboundBudget budget;
   private EngineListener listener;
-  private final List<EnginePacket> outbox = new ArrayList<>();
-  private long outboxBytes;
-  private HttpExchange pendingGet;
+  private final PollingOutbox outbox = new PollingOutbox();
   private Transport ws;
   private Transport probe;
   private boolean upgrading;
@@ -151,7 +148,7 @@ final class EngineIoSession {
       gone(reason);
     } else {
       write(EnginePacket.of(EnginePacket.Type.CLOSE));
-      if (pendingGet == null) {
+      if (!closed && !outbox.hasPendingPoll()) {
         executor.schedule(
             () -> gone(reason), OutboundBudget.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -164,16 +161,16 @@ final class EngineIoSession {
       x.respond(400, TEXT, "{\"code\":3,\"message\":\"Bad request\"}");
       return;
     }
-    if (pendingGet != null) {
+    if (outbox.hasPendingPoll()) {
       LOG.debug("engine.io session {}: overlapping poll", sid);
       x.respond(400, TEXT, "{\"code\":3,\"message\":\"Bad request\"}");
       abort("overlapping poll");
       return;
     }
-    pendingGet = x;
-    x.onAbort(() -> executor.execute(() -> pendingGet = pendingGet == x ? null : pendingGet));
+    outbox.park(x);
+    x.onAbort(() -> executor.execute(() -> outbox.forget(x)));
     if (upgrading && outbox.isEmpty()) {
-      outbox.add(EnginePacket.of(EnginePacket.Type.NOOP));
+      outbox.noop();
     }
     flushPoll();
   }
@@ -235,29 +232,16 @@ final class EngineIoSession {
       wsSend(packet);
       return;
     }
-    int bytes = OutboundBudget.utf8Length(packet.encode()) + 1;
-    if (!budget.admits(outboxBytes, bytes)) {
-      budget.overflowed("engine.io session " + sid, outboxBytes);
+    if (!outbox.offer(packet, budget)) {
+      budget.overflowed("engine.io session " + sid, outbox.bytes());
       abort("slow consumer");
       return;
     }
-    outbox.add(packet);
-    outboxBytes += bytes;
     flushPoll();
   }
 
   private void flushPoll() {
-    if (pendingGet == null || outbox.isEmpty()) {
-      return;
-    }
-    HttpExchange x = pendingGet;
-    pendingGet = null;
-    String body = EnginePacket.encodePayload(outbox);
-    boolean closes = outbox.get(outbox.size() - 1).type() == EnginePacket.Type.CLOSE;
-    outbox.clear();
-    outboxBytes = 0;
-    x.respond(200, withCors(TEXT), body);
-    if (closes) {
+    if (outbox.flush(withCors(TEXT))) {
       gone("server close");
     }
   }
@@ -313,11 +297,8 @@ final class EngineIoSession {
     if (closed) {
       return;
     }
-    if (pendingGet != null) {
-      // The reference server answers a poll cut short by a close with a NOOP.
-      pendingGet.respond(200, withCors(TEXT), "6");
-      pendingGet = null;
-    }
+    // The reference server answers a poll cut short by a close with a NOOP.
+    outbox.answerPending(withCors(TEXT), "6");
     if (ws != null) {
       Transport t = ws;
       onWsExecutor(t, () -> t.close(1000, "closed"));
@@ -339,7 +320,6 @@ final class EngineIoSession {
       onWsExecutor(t, () -> t.close(1000, "closed"));
     }
     outbox.clear();
-    outboxBytes = 0;
     onGone.accept(this);
     if (listener != null) {
       listener.onClose(reason);
@@ -381,8 +361,8 @@ final class EngineIoSession {
         String pong = new EnginePacket(EnginePacket.Type.PONG, "probe").encode();
         onWsExecutor(transport, () -> transport.sendText(pong));
         upgrading = true;
-        if (pendingGet != null) {
-          outbox.add(EnginePacket.of(EnginePacket.Type.NOOP));
+        if (outbox.hasPendingPoll()) {
+          outbox.noop();
           flushPoll();
         }
       } else if (p.type() == EnginePacket.Type.UPGRADE && upgrading) {
@@ -390,16 +370,8 @@ final class EngineIoSession {
         probe = null;
         upgrading = false;
         ws = transport;
-        if (pendingGet != null) {
-          pendingGet.respond(200, withCors(TEXT), "6");
-          pendingGet = null;
-        }
-        List<EnginePacket> queued = new ArrayList<>(outbox);
-        outbox.clear();
-        outboxBytes = 0;
-        queued.stream()
-            .filter(q -> q.type() != EnginePacket.Type.NOOP)
-            .forEach(EngineIoSession.this::wsSend);
+        outbox.answerPending(withCors(TEXT), "6");
+        outbox.drain().forEach(EngineIoSession.this::wsSend);
         if (closing) {
           abort("server close");
         }

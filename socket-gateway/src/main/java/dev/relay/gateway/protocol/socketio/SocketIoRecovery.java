@@ -1,17 +1,15 @@
 package dev.relay.gateway.protocol.socketio;
 
 import dev.relay.contracts.EventId;
-import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientSession;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import dev.relay.gateway.session.Recovery;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Take the pid's record (same {@code sub}), join the new token's rooms and the recorded
- *       requested rooms with every delivery held, then read this gateway's dispatch positions D.
- *       Every event after D reaches the held buffer (the hub publishes D before it reads members).
- *   <li>Replay every room from V at its partition, keeping only events at or before D (later ones
- *       arrive live), in id order (per partition exact; across partitions by append time).
+ *       requested rooms, then read this gateway's dispatch positions D. Every event after D reaches
+ *       the session (the hub publishes D before it reads members).
+ *   <li>The shared {@link Recovery} buffers the rooms' live events and replays every room from V at
+ *       its partition; this plan keeps only events at or before D (later ones arrive live), in id
+ *       order (per partition exact; across partitions by append time).
  *   <li>All complete: CONNECT with the same pid, the replayed events (each with V advanced to it),
- *       then the held deliveries except those at or before V or D (already had or replayed). Live
- *       events carry at least max(V, D) as offset until this gateway's positions pass it.
+ *       then the buffered deliveries except those at or before V or D (already had or replayed).
+ *       Live events carry at least max(V, D) as offset until this gateway's positions pass it.
  *   <li>Any room not provably complete (unknown pid, epoch, trimmed, too many, error): a fresh
  *       connection with a NEW pid, so the client sees {@code socket.recovered === false}.
  * </ol>
@@ -73,14 +72,15 @@ final class SocketIoRecovery {
       return;
     }
     Optional<StreamVector> v = RecoveryOffset.decode(offset, context.layout().partitions());
-    StreamVector d = context.services().hub().positions();
-    if (entry.isEmpty() || !entry.get().sub().equals(grant.sub()) || v.isEmpty() || d == null) {
+    if (entry.isEmpty()
+        || !entry.get().sub().equals(grant.sub())
+        || v.isEmpty()
+        || context.services().hub().positions() == null) {
       LOG.debug("recovery refused: unknown pid, other sub, or bad offset");
       connection.startFresh(grant);
       return;
     }
     ClientSession session = connection.newSession(grant);
-    session.hold();
     session.start();
     for (String room : entry.get().rooms()) {
       if (!session.restore(room)) {
@@ -88,74 +88,63 @@ final class SocketIoRecovery {
         return;
       }
     }
-    StreamVector dispatched = context.services().hub().positions();
-    List<String> rooms = new ArrayList<>(session.rooms());
-    List<CompletableFuture<Replay>> replays = new ArrayList<>();
-    for (String room : rooms) {
-      EventId since = v.get().position(context.layout().partitionOf(room));
-      if (since == null) {
+    // Read after joining: every event dispatched after D reaches the session (the hub publishes D
+    // before it reads members), and the recovery below buffers it.
+    StreamVector d = context.services().hub().positions();
+    Map<String, EventId> since = new HashMap<>();
+    for (String room : session.rooms()) {
+      EventId position = v.get().position(context.layout().partitionOf(room));
+      if (position == null) {
         abandon(session, "no position for a room's partition");
         return;
       }
-      replays.add(
-          context
-              .services()
-              .log()
-              .replay(room, since, context.services().limits().maxReplayEvents())
-              .toCompletableFuture());
+      since.put(room, position);
     }
-    CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync(
-            (done, failure) -> finish(session, rooms, replays, v.get(), dispatched, failure),
-            connection.executor());
+    Recovery.run(session, since, new Plan(session, v.get(), d));
   }
 
-  private void finish(
-      ClientSession session,
-      List<String> rooms,
-      List<CompletableFuture<Replay>> replays,
-      StreamVector v,
-      StreamVector d,
-      Throwable failure) {
-    if (connection.isClosed()) {
-      session.close();
-      context.registry().remove(session);
-      return;
+  /** Replays up to D with advancing offsets, then the live events after V and D. */
+  private final class Plan implements Recovery.Plan {
+    private final ClientSession session;
+    private final StreamVector v;
+    private final StreamVector d;
+    private StreamVector resume;
+
+    Plan(ClientSession session, StreamVector v, StreamVector d) {
+      this.session = session;
+      this.v = v;
+      this.d = d;
+      this.resume = v;
     }
-    if (failure != null) {
-      abandon(session, failure.toString());
-      return;
+
+    @Override
+    public boolean keep(StoredEvent e) {
+      return covers(d, e.partition(), e.id());
     }
-    List<StoredEvent> replayed = new ArrayList<>();
-    for (CompletableFuture<Replay> f : replays) {
-      Replay replay = f.join();
-      if (!replay.recovered()) {
-        abandon(session, replay.outcome().toString());
-        return;
+
+    @Override
+    public void answer(boolean recovered) {
+      if (connection.isClosed()) {
+        session.close(); // the client left while its replays were read
+        context.registry().remove(session);
+      } else if (recovered) {
+        connection.recovered(session, pid, max(v, d));
+      } else {
+        abandon(session, "a room cannot be recovered completely");
       }
-      for (StoredEvent e : replay.events()) {
-        if (covers(d, e.partition(), e.id())) {
-          replayed.add(e);
-        }
-      }
     }
-    connection.recovered(session, pid, max(v, d));
-    // Stream ids are append times, so this is publish order across partitions on one Redis, and
-    // exact id order within each partition, which is all the offsets below rely on.
-    replayed.sort(Comparator.comparing(StoredEvent::id).thenComparing(StoredEvent::partition));
-    StreamVector resume = v;
-    for (StoredEvent e : replayed) {
+
+    @Override
+    public void replayed(StoredEvent e) {
       resume = resume.with(e.partition(), e.id());
       connection.sendReplayed(new Delivery(e), resume);
     }
-    for (String room : rooms) {
-      session.recoveredAfter(room, v.position(context.layout().partitionOf(room)));
+
+    @Override
+    public boolean skip(Delivery delivery) {
+      StoredEvent e = delivery.event();
+      return covers(v, e.partition(), e.id()) || covers(d, e.partition(), e.id());
     }
-    session.release(
-        delivery -> {
-          StoredEvent e = delivery.event();
-          return covers(v, e.partition(), e.id()) || covers(d, e.partition(), e.id());
-        });
   }
 
   private void abandon(ClientSession session, String why) {
