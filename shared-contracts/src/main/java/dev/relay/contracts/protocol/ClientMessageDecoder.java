@@ -2,6 +2,7 @@ package dev.relay.contracts.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage.Auth;
 import dev.relay.contracts.protocol.ClientMessage.Ping;
 import dev.relay.contracts.protocol.ClientMessage.Presence;
@@ -22,7 +23,7 @@ import dev.relay.contracts.protocol.ClientMessage.Unsubscribe;
 public final class ClientMessageDecoder {
 
   /** The error code of every refusal here. */
-  public static final String INVALID = "invalid_message";
+  public static final String INVALID = ErrorCodes.INVALID_MESSAGE;
 
   public static final int MAX_REF = 64;
   public static final int MAX_TOKEN = 8192;

@@ -1,5 +1,6 @@
 package dev.relay.gateway.netty;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.transport.ConnectionAttempts;
 import dev.relay.gateway.transport.FrameListener;
@@ -166,7 +167,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     if (retryAfter == null) {
       reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "try again", 1);
     } else if (retryAfter > 0) {
-      reject(channel, HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", retryAfter);
+      reject(channel, HttpResponseStatus.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, retryAfter);
     } else if (!accepting.getAsBoolean()) {
       reject(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "server going away", 0);
     } else {

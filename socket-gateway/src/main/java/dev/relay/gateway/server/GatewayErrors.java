@@ -1,5 +1,6 @@
 package dev.relay.gateway.server;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.service.http.ErrorMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,12 @@ final class GatewayErrors {
   static final List<String> TYPES = List.of(STREAM_READ, STREAM_LOST, SLOW_CONSUMER);
 
   static final List<String> REFUSAL_CODES =
-      List.of("unauthorized", "token_expired", "rate_limited", "unavailable", "other");
+      List.of(
+          ErrorCodes.UNAUTHORIZED,
+          ErrorCodes.TOKEN_EXPIRED,
+          ErrorCodes.RATE_LIMITED,
+          ErrorCodes.UNAVAILABLE,
+          "other");
 
   private final Map<String, Counter> errors = new HashMap<>();
   private final Map<String, Counter> refusals = new HashMap<>();

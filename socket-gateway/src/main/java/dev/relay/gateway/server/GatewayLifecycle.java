@@ -1,5 +1,6 @@
 package dev.relay.gateway.server;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.revocation.RevocationStore;
@@ -107,7 +108,7 @@ public class GatewayLifecycle {
     revocations.addListener(
         jti ->
             sessions.closeWhere(
-                e -> e.session().usedToken(jti), CloseCodes.UNAUTHORIZED, "unauthorized"));
+                e -> e.session().usedToken(jti), CloseCodes.UNAUTHORIZED, ErrorCodes.UNAUTHORIZED));
     revocations
         .start()
         .whenComplete(

@@ -2,6 +2,7 @@ package dev.relay.gateway.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.contracts.EnvelopeCodec;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventType;
 import dev.relay.engine.Appended;
 import dev.relay.engine.EventDraft;

@@ -1,6 +1,7 @@
 package dev.relay.gateway.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;

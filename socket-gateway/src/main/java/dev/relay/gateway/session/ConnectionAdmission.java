@@ -1,5 +1,6 @@
 package dev.relay.gateway.session;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.engine.ratelimit.Limit;
 import dev.relay.engine.ratelimit.RateDecision;
 import dev.relay.engine.ratelimit.RateLimiter;

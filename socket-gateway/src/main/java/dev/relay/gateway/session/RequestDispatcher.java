@@ -1,5 +1,6 @@
 package dev.relay.gateway.session;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage;
 import java.util.function.Function;
 

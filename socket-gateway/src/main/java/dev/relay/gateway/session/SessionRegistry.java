@@ -1,5 +1,6 @@
 package dev.relay.gateway.session;
 
+import dev.relay.contracts.ErrorCodes;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Optional;
@@ -59,7 +60,7 @@ public final class SessionRegistry {
     int closed = 0;
     for (Entry e : sessions.values()) {
       if (e.session().expiresAtMillis() <= now) {
-        closeOnItsExecutor(e, CloseCodes.TOKEN_EXPIRED, "token_expired");
+        closeOnItsExecutor(e, CloseCodes.TOKEN_EXPIRED, ErrorCodes.TOKEN_EXPIRED);
         closed++;
       }
     }

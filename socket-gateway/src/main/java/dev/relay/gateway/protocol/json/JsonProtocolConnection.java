@@ -1,17 +1,16 @@
 package dev.relay.gateway.protocol.json;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage;
 import dev.relay.contracts.protocol.InvalidMessageException;
 import dev.relay.contracts.protocol.json.JsonProtocolCodec;
 import dev.relay.contracts.protocol.json.ServerMessages;
 import dev.relay.gateway.auth.ConnectionGrant;
-import dev.relay.gateway.auth.TokenErrors;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.FrameFormat;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
-import dev.relay.gateway.session.ErrorCodes;
 import dev.relay.gateway.session.Reply;
 import dev.relay.gateway.session.ReplyCodec;
 import dev.relay.gateway.session.RequestDispatcher;
@@ -71,7 +70,7 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
     transport.schedule(
         () -> {
           if (session == null && !closed) {
-            refuse(TokenErrors.UNAUTHORIZED, "not authenticated in time", null);
+            refuse(ErrorCodes.UNAUTHORIZED, "not authenticated in time", null);
           }
         },
         services.limits().authTimeout());
@@ -99,7 +98,7 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
     } else if (message instanceof ClientMessage.Auth auth) {
       authenticate(auth.token(), auth.ref());
     } else {
-      refuse(TokenErrors.UNAUTHORIZED, "authenticate first", message.ref());
+      refuse(ErrorCodes.UNAUTHORIZED, "authenticate first", message.ref());
     }
   }
 
@@ -215,7 +214,7 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
     send(JsonReplies.INSTANCE.error(code, detail, ref));
     int closeCode =
         switch (code) {
-          case TokenErrors.TOKEN_EXPIRED -> CloseCodes.TOKEN_EXPIRED;
+          case ErrorCodes.TOKEN_EXPIRED -> CloseCodes.TOKEN_EXPIRED;
           case ErrorCodes.RATE_LIMITED, ErrorCodes.LIMIT_EXCEEDED -> CloseCodes.RATE_LIMITED;
           case ErrorCodes.UNAVAILABLE -> CloseCodes.TRY_AGAIN_LATER;
           default -> CloseCodes.UNAUTHORIZED;

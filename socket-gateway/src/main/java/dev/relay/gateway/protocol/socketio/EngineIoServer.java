@@ -1,5 +1,6 @@
 package dev.relay.gateway.protocol.socketio;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.socketio.EnginePacket;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.transport.ConnectionAttempts;
@@ -182,7 +183,7 @@ public final class EngineIoServer implements HttpEndpoint {
                           } else if (retryAfter > 0) {
                             Map<String, String> headers = withCors(cors);
                             headers.put("Retry-After", Long.toString(retryAfter));
-                            x.respond(429, headers, error(3, "rate_limited"));
+                            x.respond(429, headers, error(3, ErrorCodes.RATE_LIMITED));
                           } else if (!accepting.getAsBoolean()) {
                             x.respond(503, withCors(cors), error(3, "Server going away"));
                           } else {

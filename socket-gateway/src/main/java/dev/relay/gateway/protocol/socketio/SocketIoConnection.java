@@ -3,20 +3,19 @@ package dev.relay.gateway.protocol.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage;
 import dev.relay.contracts.protocol.InvalidMessageException;
 import dev.relay.contracts.protocol.socketio.ProtocolException;
 import dev.relay.contracts.protocol.socketio.SocketIoRequests;
 import dev.relay.contracts.protocol.socketio.SocketPacket;
 import dev.relay.gateway.auth.ConnectionGrant;
-import dev.relay.gateway.auth.TokenErrors;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.FrameFormat;
 import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
-import dev.relay.gateway.session.ErrorCodes;
 import dev.relay.gateway.session.Reply;
 import dev.relay.gateway.session.ReplyCodec;
 import dev.relay.gateway.session.RequestDispatcher;
@@ -188,8 +187,8 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
     }
     String error =
         code == CloseCodes.TOKEN_EXPIRED
-            ? TokenErrors.TOKEN_EXPIRED
-            : code == CloseCodes.FORBIDDEN ? ErrorCodes.FORBIDDEN : TokenErrors.UNAUTHORIZED;
+            ? ErrorCodes.TOKEN_EXPIRED
+            : code == CloseCodes.FORBIDDEN ? ErrorCodes.FORBIDDEN : ErrorCodes.UNAUTHORIZED;
     send(SocketIoReplies.INSTANCE.error(error, reason, null));
     engine.send(SocketPacket.disconnect(SocketPacket.DEFAULT_NAMESPACE).encode());
     context.store().take(pid);

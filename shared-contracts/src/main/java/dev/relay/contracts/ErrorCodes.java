@@ -1,0 +1,38 @@
+package dev.relay.contracts;
+
+/**
+ * Every error code a client of Relay can see, in one place: the {@code code} of publish-api's
+ * problem details (SPEC §2), the {@code error} messages and acks of both WebSocket protocols (SPEC
+ * §5, §6) and the token refusals (SPEC §4). Codes are stable: clients branch on them.
+ */
+public final class ErrorCodes {
+
+  /** HTTP: a field of the request is wrong (the problem names it). */
+  public static final String INVALID_REQUEST = "invalid_request";
+
+  /** WebSocket: a message or request that cannot be accepted as sent. */
+  public static final String INVALID_MESSAGE = "invalid_message";
+
+  /** Missing or bad credentials: API key, signature, or a connection token refused. */
+  public static final String UNAUTHORIZED = "unauthorized";
+
+  /** The connection token expired: fetch a new one (SPEC §4). */
+  public static final String TOKEN_EXPIRED = "token_expired";
+
+  public static final String FORBIDDEN = "forbidden";
+  public static final String NOT_SUBSCRIBED = "not_subscribed";
+  public static final String NOT_FOUND = "not_found";
+  public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+  public static final String NOT_ACCEPTABLE = "not_acceptable";
+  public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+  public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+  public static final String RATE_LIMITED = "rate_limited";
+
+  /** A per-connection cap (rooms, open connections per user) was reached. */
+  public static final String LIMIT_EXCEEDED = "limit_exceeded";
+
+  /** Redis (or another dependency) is unreachable: retry. */
+  public static final String UNAVAILABLE = "unavailable";
+
+  private ErrorCodes() {}
+}
