@@ -1,23 +1,33 @@
 package dev.relay.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.service.ServiceMain;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ./relay dev}: publish-api and gateway in one process on one port, on the in-memory engine
- * (or Redis when {@code REDIS_URL} is set), with generated secrets kept in {@code .relay/dev.env}.
- * Prints the URLs, the API key and a ready token.
+ * (or Redis when {@code REDIS_URL} is set). Prints the URLs, the API key and a ready token; once
+ * listening (never before: a failed start leaves every state file as it was) writes them to {@code
+ * .relay/dev-<port>.env} ({@link DevState}) for the other commands. Ctrl-C drains connections over
+ * {@value #DEV_DRAIN_WINDOW} instead of production's 10 s.
  */
 @Command(
     name = "dev",
@@ -25,11 +35,16 @@ import picocli.CommandLine.Command;
     description = {
       "Runs publish-api and the gateway in ONE process on ONE port (PORT, default 8080).",
       "No Redis needed: an in-memory engine is used unless REDIS_URL is set.",
-      "Generated secrets are kept in .relay/dev.env for ./relay token|publish|tail."
+      "Generated secrets are kept in .relay/dev-<port>.env for ./relay token|publish|tail|env."
     })
 final class DevCommand implements Callable<Integer> {
 
   static final Duration DEV_TOKEN_TTL = Duration.ofHours(1);
+
+  /** Connections are closed over this window on Ctrl-C (production: 10 s), SPEC §1 dev drain. */
+  static final String DEV_DRAIN_WINDOW = "500ms";
+
+  @ParentCommand RelayCommand parent;
 
   @Override
   public Integer call() {
@@ -40,11 +55,13 @@ final class DevCommand implements Callable<Integer> {
       System.setProperty("RELAY_EVENT_LOG_LEVEL", "DEBUG");
     }
     PrintStream out = System.out;
-    int requestedPort = port(System.getenv("PORT"));
-    DevEnv devEnv = DevEnv.locate();
-    Map<String, String> state = devEnv.loadOrCreate("http://localhost:" + requestedPort);
-    String apiKey = env("RELAY_API_KEY").orElse(state.get("RELAY_API_KEY"));
-    String secret = env("JWT_SIGNING_SECRET").orElse(state.get("JWT_SIGNING_SECRET"));
+    checkPortFree(System.getenv("PORT"));
+    List<Logger> quiet = parent.verbose ? List.of() : quietStartFailures();
+    DevState devState = DevState.locate();
+    Map<String, String> generated = devState.secretsFor(requestedPort(System.getenv("PORT")));
+    String apiKey = env("RELAY_API_KEY").orElse(generated.get("RELAY_API_KEY"));
+    String secret = env("JWT_SIGNING_SECRET").orElse(generated.get("JWT_SIGNING_SECRET"));
+    String maxLifetime = env("RELAY_TOKEN_MAX_LIFETIME").orElse(DEV_TOKEN_TTL.toSeconds() + "s");
     boolean redis = env("REDIS_URL").isPresent();
 
     Map<String, Object> properties = new HashMap<>();
@@ -56,17 +73,22 @@ final class DevCommand implements Callable<Integer> {
     properties.put("jwt.signing.secret", secret);
     String adminKey = env("ADMIN_API_KEY").orElse(apiKey);
     properties.put("admin.api.key", adminKey);
-    if (env("RELAY_TOKEN_MAX_LIFETIME").isEmpty()) {
-      properties.put("relay.token.max.lifetime", DEV_TOKEN_TTL.toSeconds() + "s");
+    properties.put("relay.token.max.lifetime", maxLifetime);
+    if (env("RELAY_DRAIN_WINDOW").isEmpty()) {
+      properties.put("relay.drain.window", DEV_DRAIN_WINDOW);
     }
+    // Netty waits 2 s of quiet before its event loops stop: a Ctrl-C should not.
+    properties.put("micronaut.netty.event-loops.default.shutdown-quiet-period", "50ms");
+    properties.put("micronaut.netty.event-loops.parent.shutdown-quiet-period", "50ms");
     Optional<ApplicationContext> context =
         ServiceMain.start(
             new String[0],
             new ServiceMain.Role("relay-dev", 8080, properties),
             System::getenv,
             System.err);
+    quiet.forEach(logger -> logger.setLevel(null));
     if (context.isEmpty()) {
-      return 1;
+      return CliError.FAILURE;
     }
     int port = context.get().getBean(EmbeddedServer.class).getPort();
     String firstSecret = secret.split(",")[0].strip();
@@ -79,6 +101,13 @@ final class DevCommand implements Callable<Integer> {
                 List.of("subscribe", "publish", "presence"),
                 DEV_TOKEN_TTL);
     String http = "http://localhost:" + port;
+    Map<String, String> state = new LinkedHashMap<>();
+    state.put("RELAY_URL", http);
+    state.put("RELAY_API_KEY", apiKey);
+    state.put("JWT_SIGNING_SECRET", secret);
+    state.put("RELAY_TOKEN_MAX_LIFETIME", maxLifetime);
+    state.put("RELAY_TOKEN", token);
+    devState.write(port, state);
     out.println();
     out.println("Relay dev is running (engine: " + (redis ? "redis" : "memory") + ")");
     out.println("  publish:   POST " + http + "/v1/events");
@@ -94,7 +123,9 @@ final class DevCommand implements Callable<Integer> {
             + ")");
     out.println("API key: " + apiKey);
     out.println("token: " + token);
-    out.println("Secrets are in " + devEnv.file() + " (git-ignored). Try, in another terminal:");
+    out.println(
+        "Secrets are in " + devState.file(port) + " (git-ignored). Try, in another terminal:");
+    out.println("  eval \"$(./relay env)\"      # RELAY_URL, RELAY_API_KEY, RELAY_TOKEN for curl");
     out.println("  ./relay tail --session demo");
     out.println(
         "  ./relay publish --session demo --event vote.cast --payload"
@@ -107,11 +138,43 @@ final class DevCommand implements Callable<Integer> {
     return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
   }
 
-  private static int port(String raw) {
+  /**
+   * A busy port is the commonest failed start: say so in words. (A race with another process
+   * binding it right after this check is still reported, by ServiceMain's one line.)
+   */
+  private static void checkPortFree(String raw) {
+    int port = requestedPort(raw);
+    if (port <= 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(port));
+    } catch (IOException e) {
+      throw CliError.failure(
+          "port " + port + " is already in use: stop what listens there or set PORT", e);
+    }
+  }
+
+  /**
+   * ServiceMain prints the one line of a failed start; the trace it and the HTTP server log on the
+   * way are for {@code --verbose}. Switched off only while starting.
+   */
+  private static List<Logger> quietStartFailures() {
+    List<Logger> loggers =
+        List.of(
+            (Logger) LoggerFactory.getLogger(ServiceMain.class),
+            (Logger) LoggerFactory.getLogger("io.micronaut.http.server.netty.NettyHttpServer"));
+    loggers.forEach(logger -> logger.setLevel(Level.OFF));
+    return loggers;
+  }
+
+  /** The port asked for, to reuse that port's secrets; 0 when unknown (ServiceMain reports it). */
+  private static int requestedPort(String raw) {
     try {
       return raw == null || raw.isBlank() ? 8080 : Integer.parseInt(raw.strip());
     } catch (NumberFormatException e) {
-      return 8080;
+      return 0;
     }
   }
 }

@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,18 +70,22 @@ public class DemoController {
     this.publisher = publisher;
   }
 
+  /** Dev mode's front page is the demo: whatever the client accepts. */
   @Get
+  @Produces(MediaType.ALL)
   HttpResponse<?> root() {
     return HttpResponse.seeOther(URI.create("/demo/"));
   }
 
   /** {@code /demo} and {@code /demo/} (Micronaut matches both); the page uses absolute paths. */
   @Get("/demo/")
+  @Produces(MediaType.ALL)
   HttpResponse<byte[]> index() {
     return asset("index.html");
   }
 
   @Get("/demo/{file}")
+  @Produces(MediaType.ALL)
   HttpResponse<byte[]> file(@PathVariable String file) {
     return asset(file);
   }

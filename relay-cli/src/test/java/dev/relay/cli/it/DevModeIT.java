@@ -52,7 +52,8 @@ class DevModeIT {
     String token = printed.get("token");
     assertThat(apiKey).isNotBlank();
     assertThat(token).isNotBlank();
-    assertThat(Files.readString(state.resolve("dev.env"))).contains("RELAY_API_KEY=" + apiKey);
+    assertThat(Files.readString(state.resolve("dev-" + port + ".env")))
+        .contains("RELAY_API_KEY=" + apiKey);
 
     try (WsTestClient browser =
         WsTestClient.connect("ws://localhost:" + port + "/realtime?token=" + token)) {
