@@ -39,13 +39,17 @@ final class DevState {
     this.dir = dir;
   }
 
-  /** {@code $RELAY_STATE_DIR}, else {@code .relay} under the checkout ({@code RELAY_HOME}). */
+  /**
+   * {@code $RELAY_STATE_DIR}, else {@code .relay} under the checkout ({@code -Drelay.home}, else
+   * {@code $RELAY_HOME}, which the launcher sets, else the working directory).
+   */
   static DevState locate() {
     String explicit = System.getenv("RELAY_STATE_DIR");
     if (explicit != null && !explicit.isBlank()) {
       return new DevState(Path.of(explicit));
     }
-    return new DevState(Path.of(System.getenv().getOrDefault("RELAY_HOME", "."), ".relay"));
+    String home = System.getProperty("relay.home", System.getenv().getOrDefault("RELAY_HOME", "."));
+    return new DevState(Path.of(home, ".relay"));
   }
 
   Path file(int port) {

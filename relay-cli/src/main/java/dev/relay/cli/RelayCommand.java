@@ -82,9 +82,11 @@ public final class RelayCommand implements Runnable {
       return new String[] {"relay " + version() + " (commit " + commit() + ")"};
     }
 
-    /** The Maven project version, written into {@code relay-cli.properties} at build time. */
+    /** The Maven project version, from the descriptor Maven packs into the jar. */
     static String version() {
-      try (InputStream in = RelayCommand.class.getResourceAsStream("/relay-cli.properties")) {
+      try (InputStream in =
+          RelayCommand.class.getResourceAsStream(
+              "/META-INF/maven/dev.relay/relay-cli/pom.properties")) {
         Properties properties = new Properties();
         if (in != null) {
           properties.load(in);

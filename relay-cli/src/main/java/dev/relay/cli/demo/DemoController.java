@@ -25,12 +25,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
- * DEV-ONLY. The Planning Poker demo of {@code ./relay dev}: its static page at {@code /demo/} and a
- * tiny stand-in for an app backend at {@code /demo/api/*}, which mints connection tokens for a name
- * and publishes {@code vote.cast}, {@code votes.revealed} and {@code issue.advanced} through
- * publish-api exactly as a real backend would ({@code POST /v1/events} with the API key, see {@link
- * DemoPublisher}). It exists only when {@code relay.dev-mode=true}: it authenticates nobody, and
- * anyone who can reach it can mint tokens, so it must never run in production.
+ * DEV-ONLY. The Planning Poker demo of {@code ./relay dev}: its static page at {@code /demo/}
+ * (which {@code /} redirects to; both answer any {@code Accept}, the assets declaring their own
+ * type) and a tiny stand-in for an app backend at {@code /demo/api/*}, which mints connection
+ * tokens for a name and publishes {@code vote.cast}, {@code votes.revealed} and {@code
+ * issue.advanced} through publish-api exactly as a real backend would ({@code POST /v1/events} with
+ * the API key, see {@link DemoPublisher}). It exists only when {@code relay.dev-mode=true}: it
+ * authenticates nobody, and anyone who can reach it can mint tokens, so it must never run in
+ * production.
  */
 @Controller
 @Requires(property = "relay.dev-mode", value = "true")
