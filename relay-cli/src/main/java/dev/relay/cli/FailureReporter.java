@@ -1,8 +1,11 @@
 package dev.relay.cli;
 
+import dev.relay.service.ServiceMain;
+import dev.relay.service.config.ConfigException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -11,9 +14,10 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns every failure of every command into exactly one line on stderr ({@code relay <command>:
- * <what went wrong>}) and a non-zero exit code (SPEC §1): 2 for a bad flag or bad input, 1 for
- * anything else. With {@code --verbose} anywhere on the command line the stack trace follows the
- * line. Nothing here ever rethrows, so no trace reaches the terminal otherwise.
+ * <what went wrong>}) and a non-zero exit code (SPEC §1): 2 for a bad flag, bad input or a bad
+ * configuration variable, 1 for anything else. With {@code --verbose} anywhere on the command line
+ * the stack trace follows the line. Nothing here ever rethrows, so no trace reaches the terminal
+ * otherwise.
  */
 final class FailureReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -35,6 +39,11 @@ final class FailureReporter implements IExecutionExceptionHandler, IParameterExc
     if (e instanceof CliError error) {
       report(cmd, error.getMessage(), error);
       return error.exitCode();
+    }
+    Optional<ConfigException> config = ServiceMain.configCause(e);
+    if (config.isPresent()) {
+      report(cmd, config.get().getMessage(), e);
+      return CliError.USAGE;
     }
     report(cmd, describe(e), e);
     return CliError.FAILURE;

@@ -172,6 +172,10 @@ class CliFailuresIT {
         signer.run("token", "--sub", "u", "--session", "a b"), 2, "--session 'session:a b'");
     assertOneLine(signer.run("token", "--ttl", "60"), 2, "--sub is required");
     assertOneLine(
+        signer.with("RELAY_TOKEN_MAX_LIFETIME", "soon").run("token", "--sub", "u"),
+        2,
+        "RELAY_TOKEN_MAX_LIFETIME must be a duration");
+    assertOneLine(
         signer.with("RELAY_TOKEN_MAX_LIFETIME", "1h").run("token", "--sub", "u", "--ttl", "3601"),
         2,
         "1 to 3600 s");

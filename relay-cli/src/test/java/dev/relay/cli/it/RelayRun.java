@@ -36,9 +36,15 @@ final class RelayRun {
     env.put("RELAY_STATE_DIR", stateDir.toString());
   }
 
+  private RelayRun(Map<String, String> env) {
+    this.env.putAll(env);
+  }
+
+  /** A copy of this run with one more variable; this one is unchanged. */
   RelayRun with(String name, String value) {
-    env.put(name, value);
-    return this;
+    RelayRun copy = new RelayRun(env);
+    copy.env.put(name, value);
+    return copy;
   }
 
   /** The process, started; the caller reads its streams. */
