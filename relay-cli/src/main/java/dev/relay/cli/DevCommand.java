@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,36 +55,22 @@ final class DevCommand implements Callable<Integer> {
     if (System.getenv("RELAY_EVENT_LOG_LEVEL") == null) {
       System.setProperty("RELAY_EVENT_LOG_LEVEL", "DEBUG");
     }
-    PrintStream out = System.out;
     checkPortFree(System.getenv("PORT"));
     List<Logger> quiet = parent.verbose ? List.of() : quietStartFailures();
     DevState devState = DevState.locate();
     Map<String, String> generated = devState.secretsFor(requestedPort(System.getenv("PORT")));
-    String apiKey = env("RELAY_API_KEY").orElse(generated.get("RELAY_API_KEY"));
-    String secret = env("JWT_SIGNING_SECRET").orElse(generated.get("JWT_SIGNING_SECRET"));
-    String maxLifetime = env("RELAY_TOKEN_MAX_LIFETIME").orElse(DEV_TOKEN_TTL.toSeconds() + "s");
-    boolean redis = env("REDIS_URL").isPresent();
-
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("relay.publish.enabled", "true");
-    properties.put("relay.gateway.enabled", "true");
-    properties.put("relay.dev-mode", "true");
-    properties.put("relay.engine", redis ? "redis" : "memory");
-    properties.put("relay.api.key", apiKey);
-    properties.put("jwt.signing.secret", secret);
-    String adminKey = env("ADMIN_API_KEY").orElse(apiKey);
-    properties.put("admin.api.key", adminKey);
-    properties.put("relay.token.max.lifetime", maxLifetime);
-    if (env("RELAY_DRAIN_WINDOW").isEmpty()) {
-      properties.put("relay.drain.window", DEV_DRAIN_WINDOW);
-    }
-    // Netty waits 2 s of quiet before its event loops stop: a Ctrl-C should not.
-    properties.put("micronaut.netty.event-loops.default.shutdown-quiet-period", "50ms");
-    properties.put("micronaut.netty.event-loops.parent.shutdown-quiet-period", "50ms");
+    Map<String, String> state = new LinkedHashMap<>();
+    state.put("RELAY_API_KEY", env("RELAY_API_KEY").orElse(generated.get("RELAY_API_KEY")));
+    state.put(
+        "JWT_SIGNING_SECRET",
+        env("JWT_SIGNING_SECRET").orElse(generated.get("JWT_SIGNING_SECRET")));
+    state.put(
+        "RELAY_TOKEN_MAX_LIFETIME",
+        env("RELAY_TOKEN_MAX_LIFETIME").orElse(DEV_TOKEN_TTL.toSeconds() + "s"));
     Optional<ApplicationContext> context =
         ServiceMain.start(
             new String[0],
-            new ServiceMain.Role("relay-dev", 8080, properties),
+            new ServiceMain.Role("relay-dev", 8080, properties(state)),
             System::getenv,
             System.err);
     quiet.forEach(logger -> logger.setLevel(null));
@@ -91,25 +78,52 @@ final class DevCommand implements Callable<Integer> {
       return CliError.FAILURE;
     }
     int port = context.get().getBean(EmbeddedServer.class).getPort();
-    String firstSecret = secret.split(",")[0].strip();
-    String token =
-        new TokenSigner(firstSecret.getBytes(StandardCharsets.UTF_8))
-            .connectionToken(
-                "dev-user",
-                "demo",
-                List.of(),
-                List.of("subscribe", "publish", "presence"),
-                DEV_TOKEN_TTL);
-    String http = "http://localhost:" + port;
-    Map<String, String> state = new LinkedHashMap<>();
-    state.put("RELAY_URL", http);
-    state.put("RELAY_API_KEY", apiKey);
-    state.put("JWT_SIGNING_SECRET", secret);
-    state.put("RELAY_TOKEN_MAX_LIFETIME", maxLifetime);
-    state.put("RELAY_TOKEN", token);
+    state.put("RELAY_URL", "http://localhost:" + port);
+    String secret = state.get("JWT_SIGNING_SECRET").split(",")[0].strip();
+    state.put(
+        "RELAY_TOKEN",
+        devToken(new TokenSigner(secret.getBytes(StandardCharsets.UTF_8)), DEV_TOKEN_TTL));
     devState.write(port, state);
+    printBanner(System.out, port, state, devState.file(port));
+    return 0;
+  }
+
+  /**
+   * The token dev mode prints and {@code ./relay env} exports: {@code dev-user} in session {@code
+   * demo}, allowed to subscribe, publish and read presence.
+   */
+  static String devToken(TokenSigner signer, Duration ttl) {
+    return signer.connectionToken(
+        "dev-user", "demo", List.of(), List.of("subscribe", "publish", "presence"), ttl);
+  }
+
+  private static Map<String, Object> properties(Map<String, String> state) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("relay.publish.enabled", "true");
+    properties.put("relay.gateway.enabled", "true");
+    properties.put("relay.dev-mode", "true");
+    properties.put("relay.engine", env("REDIS_URL").isPresent() ? "redis" : "memory");
+    properties.put("relay.api.key", state.get("RELAY_API_KEY"));
+    properties.put("jwt.signing.secret", state.get("JWT_SIGNING_SECRET"));
+    properties.put("admin.api.key", env("ADMIN_API_KEY").orElse(state.get("RELAY_API_KEY")));
+    properties.put("relay.token.max.lifetime", state.get("RELAY_TOKEN_MAX_LIFETIME"));
+    if (env("RELAY_DRAIN_WINDOW").isEmpty()) {
+      properties.put("relay.drain.window", DEV_DRAIN_WINDOW);
+    }
+    // Netty waits 2 s of quiet before its event loops stop: a Ctrl-C should not.
+    properties.put("micronaut.netty.event-loops.default.shutdown-quiet-period", "50ms");
+    properties.put("micronaut.netty.event-loops.parent.shutdown-quiet-period", "50ms");
+    return properties;
+  }
+
+  private static void printBanner(
+      PrintStream out, int port, Map<String, String> state, Path stateFile) {
+    String http = state.get("RELAY_URL");
     out.println();
-    out.println("Relay dev is running (engine: " + (redis ? "redis" : "memory") + ")");
+    out.println(
+        "Relay dev is running (engine: "
+            + (env("REDIS_URL").isPresent() ? "redis" : "memory")
+            + ")");
     out.println("  publish:   POST " + http + "/v1/events");
     out.println("  realtime:  ws://localhost:" + port + "/realtime");
     out.println("  socket.io: " + http + "/socket.io/");
@@ -121,17 +135,15 @@ final class DevCommand implements Callable<Integer> {
             + "/admin   (key: "
             + (env("ADMIN_API_KEY").isPresent() ? "ADMIN_API_KEY" : "the API key")
             + ")");
-    out.println("API key: " + apiKey);
-    out.println("token: " + token);
-    out.println(
-        "Secrets are in " + devState.file(port) + " (git-ignored). Try, in another terminal:");
+    out.println("API key: " + state.get("RELAY_API_KEY"));
+    out.println("token: " + state.get("RELAY_TOKEN"));
+    out.println("Secrets are in " + stateFile + " (git-ignored). Try, in another terminal:");
     out.println("  eval \"$(./relay env)\"      # RELAY_URL, RELAY_API_KEY, RELAY_TOKEN for curl");
     out.println("  ./relay tail --session demo");
     out.println(
         "  ./relay publish --session demo --event vote.cast --payload"
             + " '{\"issueKey\":\"SCRUM-1\",\"value\":\"5\",\"participantId\":\"dev-user\"}'");
     out.flush();
-    return 0;
   }
 
   private static Optional<String> env(String name) {

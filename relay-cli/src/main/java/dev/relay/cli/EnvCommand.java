@@ -1,7 +1,6 @@
 package dev.relay.cli;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -28,11 +27,7 @@ final class EnvCommand implements Callable<Integer> {
         DevCommand.DEV_TOKEN_TTL.compareTo(rules.maxLifetime()) < 0
             ? DevCommand.DEV_TOKEN_TTL
             : rules.maxLifetime();
-    String token =
-        rules
-            .signer()
-            .connectionToken(
-                "dev-user", "demo", List.of(), List.of("subscribe", "publish", "presence"), ttl);
+    String token = DevCommand.devToken(rules.signer(), ttl);
     export("RELAY_URL", config.publishUrl());
     export("RELAY_GATEWAY_URL", config.gatewayUrl());
     export("RELAY_API_KEY", apiKey);
