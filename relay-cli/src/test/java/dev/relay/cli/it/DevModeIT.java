@@ -33,9 +33,13 @@ class DevModeIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private Process dev;
+  private Process tail;
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (tail != null) {
+      tail.destroyForcibly(); // a failed assertion must not leave a tail running
+    }
     if (dev != null) {
       dev.destroy();
       if (!dev.waitFor(20, TimeUnit.SECONDS)) {
@@ -78,7 +82,7 @@ class DevModeIT {
       assertThat(browser.expectEvent("votes.revealed").get("payload").get("issueKey").asText())
           .isEqualTo("SCRUM-1");
 
-      Process tail = relay(state, port, "tail", "--session", "demo", "--count", "1").start();
+      tail = relay(state, port, "tail", "--session", "demo", "--count", "1").start();
       assertThat(firstLine(tail.getErrorStream()).get(30, TimeUnit.SECONDS))
           .startsWith("tail: tailing");
       CompletableFuture<String> tailed = firstLine(tail.getInputStream());
