@@ -1,62 +1,34 @@
 package dev.relay.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Reads the secrets {@code ./relay dev} keeps in {@code .relay/dev.env} (the same lookup as the
- * CLI's {@code DevEnv}): {@code $RELAY_STATE_DIR}, else {@code .relay} under {@code relay.home} /
- * {@code $RELAY_HOME} / the working directory. Values in the real environment win over the file.
+ * Where the bench finds Relay's URL and secrets when no option names them. Inside the launcher the
+ * CLI installs its own lookup ({@link #use}: the environment, then the state of the chosen {@code
+ * ./relay dev}, docs/cli.md), so the bench finds Relay exactly as {@code ./relay publish} does.
+ * Without it: the environment alone.
  */
-final class DevEnvFile {
+public final class DevEnvFile {
 
-  private final Map<String, String> values;
+  private static volatile Function<String, Optional<String>> installed;
 
-  private DevEnvFile(Map<String, String> values) {
-    this.values = values;
+  private DevEnvFile() {}
+
+  /** Replaces the lookup: {@code lookup} answers a variable's value (empty: unknown). */
+  public static void use(Function<String, Optional<String>> lookup) {
+    installed = lookup;
   }
 
   static DevEnvFile locate() {
-    String explicit = System.getenv("RELAY_STATE_DIR");
-    Path dir;
-    if (explicit != null && !explicit.isBlank()) {
-      dir = Path.of(explicit);
-    } else {
-      String home =
-          System.getProperty("relay.home", System.getenv().getOrDefault("RELAY_HOME", "."));
-      dir = Path.of(home, ".relay");
-    }
-    return new DevEnvFile(read(dir.resolve("dev.env")));
+    return new DevEnvFile();
   }
 
   Optional<String> get(String name) {
-    String fromEnv = System.getenv(name);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return Optional.of(fromEnv);
+    Function<String, Optional<String>> lookup = installed;
+    if (lookup != null) {
+      return lookup.apply(name);
     }
-    return Optional.ofNullable(values.get(name));
-  }
-
-  private static Map<String, String> read(Path file) {
-    Map<String, String> values = new LinkedHashMap<>();
-    if (!Files.isRegularFile(file)) {
-      return values;
-    }
-    try {
-      for (String line : Files.readAllLines(file)) {
-        int eq = line.indexOf('=');
-        if (eq > 0 && !line.startsWith("#")) {
-          values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    return values;
+    return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
   }
 }

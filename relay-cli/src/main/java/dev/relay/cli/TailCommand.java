@@ -1,31 +1,40 @@
 package dev.relay.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./relay tail}: subscribes to one room over the JSON protocol and prints every event
- * envelope as one JSON line, until interrupted (or {@code --count} events).
+ * {@code ./relay tail}: prints the events of one room as one JSON envelope per line, until
+ * interrupted (or {@code --count} events).
+ *
+ * <p>Guarantee: when the connection drops or the gateway closes it (1001 on a restart or drain,
+ * 4008 when the token expires, anything else), tail reconnects by itself with exponential backoff
+ * and jitter (0.5 s → 10 s) and resumes with {@code since} = the id of the last event it printed,
+ * so the output has no gap and no duplicate as long as the gateway can recover from that id (SPEC
+ * §7); when it cannot, it says so on stderr. Before the first event there is no id to resume from:
+ * a drop then resumes live. It gives up (one line, exit 1) only when the very first connection
+ * fails or the gateway refuses the token or room.
  */
 @Command(
     name = "tail",
     mixinStandardHelpOptions = true,
-    description = "Prints the events of one room as they arrive, one JSON envelope per line.")
-final class TailCommand implements java.util.concurrent.Callable<Integer> {
+    description = {
+      "Prints the events of one room as they arrive, one JSON envelope per line.",
+      "Reconnects by itself and resumes after the last event printed."
+    })
+final class TailCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration FIRST_RETRY = Duration.ofMillis(500);
+  static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
   @Mixin Target target = new Target();
 
@@ -34,12 +43,14 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(
       names = "--token",
-      description = "Connection token (default: minted from JWT_SIGNING_SECRET).")
+      description =
+          "Connection token that grants the room (default: minted from JWT_SIGNING_SECRET).")
   String token;
 
   @Option(
       names = "--url",
-      description = "Gateway base URL (default RELAY_URL or http://localhost:8080).")
+      description =
+          "Gateway base URL (default RELAY_GATEWAY_URL, RELAY_URL, the running ./relay dev).")
   String url;
 
   @Option(
@@ -49,97 +60,74 @@ final class TailCommand implements java.util.concurrent.Callable<Integer> {
   int count;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws InterruptedException {
     String room = target.room();
-    String base =
-        url != null ? url : DevEnv.locate().get("RELAY_URL").orElse("http://localhost:8080");
-    String connectionToken =
-        token != null
-            ? token
-            : TokenCommand.signer()
-                .connectionToken(
-                    "relay-tail", null, List.of(room), List.of(), Duration.ofSeconds(300));
-    URI uri = URI.create(base.replaceFirst("^http", "ws") + "/realtime?token=" + connectionToken);
-    CountDownLatch done = new CountDownLatch(1);
-    CompletableFuture<Integer> exit = new CompletableFuture<>();
-    WebSocket socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .buildAsync(uri, new Printer(room, since, count, exit))
-            .get(10, TimeUnit.SECONDS);
-    exit.whenComplete((code, error) -> done.countDown());
-    done.await();
-    socket.abort();
-    return exit.getNow(1);
+    if (count < 0) {
+      throw CliError.usage("--count must be 0 or more");
+    }
+    CliConfig config = CliConfig.load();
+    TokenRules rules = token == null ? new TokenRules(config) : null;
+    String base = url != null ? url : config.gatewayUrl();
+    HttpClient client = HttpClient.newHttpClient();
+    String lastId = since;
+    int printed = 0;
+    Duration retry = FIRST_RETRY;
+    boolean everConnected = false;
+    while (true) {
+      String connectionToken = token;
+      String subscriptionToken = null;
+      if (rules != null) {
+        Duration ttl = rules.maxLifetime().compareTo(MAX_TTL) < 0 ? rules.maxLifetime() : MAX_TTL;
+        connectionToken = rules.signer().connectionToken(TAIL_SUB, null, List.of(), List.of(), ttl);
+        subscriptionToken = rules.signer().subscriptionToken(TAIL_SUB, room, ttl);
+      }
+      URI uri =
+          URI.create(
+              base.replaceFirst("^http", "ws")
+                  + "/realtime?token="
+                  + URLEncoder.encode(connectionToken, StandardCharsets.UTF_8));
+      TailConnection connection =
+          new TailConnection(
+              room, subscriptionToken, lastId, printed, count, System.out, System.err);
+      TailConnection.Outcome outcome = connection.run(client, uri);
+      lastId = connection.lastId();
+      printed = connection.printed();
+      switch (outcome.end()) {
+        case DONE:
+          return 0;
+        case REFUSED:
+          throw CliError.failure("tail " + room + ": " + outcome.detail(), outcome.cause());
+        case UNREACHABLE:
+          if (!everConnected) {
+            throw RelayHttp.unreachable(
+                "the gateway", base, outcome.cause() != null ? outcome.cause() : new Exception());
+          }
+          break;
+        default:
+          break;
+      }
+      if (connection.wasSubscribed()) {
+        everConnected = true;
+        retry = FIRST_RETRY;
+      }
+      System.err.println(
+          "tail: "
+              + outcome.detail()
+              + "; reconnecting in "
+              + retry.toMillis()
+              + " ms"
+              + (lastId != null ? ", resuming after " + lastId : ""));
+      Thread.sleep(jittered(retry));
+      retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+    }
   }
 
-  /** Prints events; sends the subscribe with {@code since} after the welcome when asked. */
-  private static final class Printer implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-    private final String room;
-    private final String since;
-    private final int limit;
-    private final CompletableFuture<Integer> exit;
-    private int printed;
+  private static final String TAIL_SUB = "relay-tail";
+  private static final Duration MAX_TTL = Duration.ofSeconds(300);
 
-    Printer(String room, String since, int limit, CompletableFuture<Integer> exit) {
-      this.room = room;
-      this.since = since;
-      this.limit = limit;
-      this.exit = exit;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        handle(ws, partial.toString());
-        partial.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
-
-    private void handle(WebSocket ws, String text) {
-      try {
-        JsonNode message = JSON.readTree(text);
-        String type = message.path("type").asText();
-        if (type.equals("welcome")) {
-          System.err.println("tailing " + room + " as " + message.path("sub").asText());
-          if (since != null) {
-            ws.sendText(
-                JSON.writeValueAsString(
-                    JSON.createObjectNode()
-                        .put("type", "subscribe")
-                        .put("room", room)
-                        .put("since", since)),
-                true);
-          }
-        } else if (type.equals("event")) {
-          System.out.println(JSON.writeValueAsString(message.get("event")));
-          System.out.flush();
-          if (limit > 0 && ++printed >= limit) {
-            exit.complete(0);
-          }
-        } else if (type.equals("error") || type.equals("subscribed")) {
-          System.err.println(text);
-        }
-      } catch (java.io.IOException e) {
-        System.err.println("unreadable message: " + e.getMessage());
-      }
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      System.err.println("closed: " + statusCode + " " + reason);
-      exit.complete(statusCode == 1000 ? 0 : 1);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      System.err.println("connection failed: " + error);
-      exit.complete(1);
-    }
+  /** Between half and all of {@code retry}, so many tails do not reconnect in step. */
+  private static long jittered(Duration retry) {
+    long ms = retry.toMillis();
+    return ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1);
   }
 }

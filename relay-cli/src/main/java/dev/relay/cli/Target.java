@@ -1,9 +1,8 @@
 package dev.relay.cli;
 
-import dev.relay.contracts.RoomName;
 import picocli.CommandLine.Option;
 
-/** {@code --session S} or {@code --room R}: the room a command is about. */
+/** {@code --session S} or {@code --room R}, exactly one: the room a command is about. */
 final class Target {
 
   @Option(names = "--session", description = "Session id: the room session:<id>.")
@@ -12,15 +11,19 @@ final class Target {
   @Option(names = "--room", description = "Any room name, kind:id (e.g. team:42).")
   String room;
 
-  /** The room, validated; throws with a message for the user. */
+  /** The room, validated; a usage error (exit 2) when both, neither or a bad name is given. */
   String room() {
-    if ((session == null) == (room == null)) {
-      throw new IllegalArgumentException("give exactly one of --session or --room");
+    if (session != null && room != null) {
+      throw CliError.usage("give --session or --room, not both");
     }
-    String name = session != null ? "session:" + session : room;
-    if (!RoomName.isValid(name)) {
-      throw new IllegalArgumentException("not a valid room name: " + name);
+    if (session == null && room == null) {
+      throw CliError.usage("give --session S or --room R");
     }
-    return name;
+    if (session != null) {
+      TokenRules.checkRoom("--session", "session:" + session);
+      return "session:" + session;
+    }
+    TokenRules.checkRoom("--room", room);
+    return room;
   }
 }

@@ -1,23 +1,32 @@
 package dev.relay.cli;
 
-import dev.relay.gateway.auth.TokenSigner;
-import java.nio.charset.StandardCharsets;
+import dev.relay.gateway.auth.TokenCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./relay token}: prints a signed connection token. */
+/**
+ * {@code ./relay token}: mints a connection token ({@code --sub}), a subscription token ({@code
+ * --room --sub}), or checks one ({@code --check}). Never prints a token the gateway would refuse:
+ * the inputs are checked against the gateway's rules first (exit 2, one line naming the flag), and
+ * the minted token is verified by the gateway's own verifier before it is printed.
+ */
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints a connection token signed with JWT_SIGNING_SECRET (from the environment or .relay/dev.env)."
+      "Prints a token signed with JWT_SIGNING_SECRET (from the environment or the running"
+          + " ./relay dev).",
+      "  --sub U [--session S] [--rooms r1,r2] [--scope ...]   a connection token",
+      "  --sub U --room R                                      a subscription token for room R",
+      "  --check <jwt>                                         decodes a token and says whether"
+          + " the gateway accepts it"
     })
 final class TokenCommand implements Callable<Integer> {
 
-  @Option(names = "--sub", required = true, description = "The user the token is for.")
+  @Option(names = "--sub", description = "The user the token is for.")
   String sub;
 
   @Option(names = "--session", description = "Joins session:<id> at connect.")
@@ -30,27 +39,58 @@ final class TokenCommand implements Callable<Integer> {
   List<String> scopes = List.of();
 
   @Option(
+      names = "--room",
+      description = "Mints a subscription token for this room instead (with --sub).")
+  String room;
+
+  @Option(
       names = "--ttl",
       defaultValue = "300",
-      description = "Lifetime in seconds (default ${DEFAULT-VALUE}).")
+      description =
+          "Lifetime in seconds (default ${DEFAULT-VALUE}; at most RELAY_TOKEN_MAX_LIFETIME).")
   long ttlSeconds;
+
+  @Option(names = "--check", paramLabel = "<jwt>", description = "Decodes and checks a token.")
+  String check;
 
   @Override
   public Integer call() {
-    System.out.println(
-        signer().connectionToken(sub, session, rooms, scopes, Duration.ofSeconds(ttlSeconds)));
+    TokenRules rules = new TokenRules(CliConfig.load());
+    if (check != null) {
+      if (sub != null || room != null || session != null || !rooms.isEmpty() || !scopes.isEmpty()) {
+        throw CliError.usage("--check takes only the token");
+      }
+      return new TokenInspector(rules, System.out).inspect(check.strip());
+    }
+    if (sub == null || sub.isBlank()) {
+      throw CliError.usage("--sub is required (the user the token is for)");
+    }
+    rules.checkTtl(ttlSeconds);
+    Duration ttl = Duration.ofSeconds(ttlSeconds);
+    String token;
+    TokenCheck<?> verdict;
+    if (room != null) {
+      if (session != null || !rooms.isEmpty() || !scopes.isEmpty()) {
+        throw CliError.usage(
+            "--room mints a subscription token: it takes only --sub and --ttl"
+                + " (--rooms is for connection tokens)");
+      }
+      TokenRules.checkRoom("--room", room);
+      token = rules.signer().subscriptionToken(sub, room, ttl);
+      verdict = rules.verifier().verifySubscription(token, sub, room);
+    } else {
+      if (session != null) {
+        TokenRules.checkRoom("--session", "session:" + session);
+      }
+      rooms.forEach(TokenRules::checkGrantedRoom);
+      scopes.forEach(TokenRules::checkScope);
+      token = rules.signer().connectionToken(sub, session, rooms, scopes, ttl);
+      verdict = rules.verifier().verifyConnection(token);
+    }
+    if (verdict instanceof TokenCheck.Refused<?> refused) {
+      throw CliError.usage("the gateway would refuse this token: " + refused.reason());
+    }
+    System.out.println(token);
     return 0;
-  }
-
-  /** The signer from JWT_SIGNING_SECRET (first key), or an error naming the variable. */
-  static TokenSigner signer() {
-    String secret =
-        DevEnv.locate()
-            .get("JWT_SIGNING_SECRET")
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "JWT_SIGNING_SECRET is not set and there is no .relay/dev.env: run ./relay dev first or export it"));
-    return new TokenSigner(secret.split(",")[0].strip().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +25,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
- * DEV-ONLY. The Planning Poker demo of {@code ./relay dev}: its static page at {@code /demo/} and a
- * tiny stand-in for an app backend at {@code /demo/api/*}, which mints connection tokens for a name
- * and publishes {@code vote.cast}, {@code votes.revealed} and {@code issue.advanced} through
- * publish-api exactly as a real backend would ({@code POST /v1/events} with the API key, see {@link
- * DemoPublisher}). It exists only when {@code relay.dev-mode=true}: it authenticates nobody, and
- * anyone who can reach it can mint tokens, so it must never run in production.
+ * DEV-ONLY. The Planning Poker demo of {@code ./relay dev}: its static page at {@code /demo/}
+ * (which {@code /} redirects to; both answer any {@code Accept}, the assets declaring their own
+ * type) and a tiny stand-in for an app backend at {@code /demo/api/*}, which mints connection
+ * tokens for a name and publishes {@code vote.cast}, {@code votes.revealed} and {@code
+ * issue.advanced} through publish-api exactly as a real backend would ({@code POST /v1/events} with
+ * the API key, see {@link DemoPublisher}). It exists only when {@code relay.dev-mode=true}: it
+ * authenticates nobody, and anyone who can reach it can mint tokens, so it must never run in
+ * production.
  */
 @Controller
 @Requires(property = "relay.dev-mode", value = "true")
@@ -69,18 +72,22 @@ public class DemoController {
     this.publisher = publisher;
   }
 
+  /** Dev mode's front page is the demo: whatever the client accepts. */
   @Get
+  @Produces(MediaType.ALL)
   HttpResponse<?> root() {
     return HttpResponse.seeOther(URI.create("/demo/"));
   }
 
   /** {@code /demo} and {@code /demo/} (Micronaut matches both); the page uses absolute paths. */
   @Get("/demo/")
+  @Produces(MediaType.ALL)
   HttpResponse<byte[]> index() {
     return asset("index.html");
   }
 
   @Get("/demo/{file}")
+  @Produces(MediaType.ALL)
   HttpResponse<byte[]> file(@PathVariable String file) {
     return asset(file);
   }

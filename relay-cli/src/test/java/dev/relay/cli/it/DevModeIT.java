@@ -1,6 +1,7 @@
 package dev.relay.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.testkit.WsTestClient;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +33,13 @@ class DevModeIT {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private Process dev;
+  private Process tail;
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (tail != null) {
+      tail.destroyForcibly(); // a failed assertion must not leave a tail running
+    }
     if (dev != null) {
       dev.destroy();
       if (!dev.waitFor(20, TimeUnit.SECONDS)) {
@@ -52,7 +58,8 @@ class DevModeIT {
     String token = printed.get("token");
     assertThat(apiKey).isNotBlank();
     assertThat(token).isNotBlank();
-    assertThat(Files.readString(state.resolve("dev.env"))).contains("RELAY_API_KEY=" + apiKey);
+    assertThat(Files.readString(state.resolve("dev-" + port + ".env")))
+        .contains("RELAY_API_KEY=" + apiKey);
 
     try (WsTestClient browser =
         WsTestClient.connect("ws://localhost:" + port + "/realtime?token=" + token)) {
@@ -75,8 +82,9 @@ class DevModeIT {
       assertThat(browser.expectEvent("votes.revealed").get("payload").get("issueKey").asText())
           .isEqualTo("SCRUM-1");
 
-      Process tail = relay(state, port, "tail", "--session", "demo", "--count", "1").start();
-      assertThat(firstLine(tail.getErrorStream()).get(30, TimeUnit.SECONDS)).startsWith("tailing");
+      tail = relay(state, port, "tail", "--session", "demo", "--count", "1").start();
+      assertThat(firstLine(tail.getErrorStream()).get(30, TimeUnit.SECONDS))
+          .startsWith("tail: tailing");
       CompletableFuture<String> tailed = firstLine(tail.getInputStream());
       Process publish =
           relay(
@@ -98,7 +106,42 @@ class DevModeIT {
           .isEqualTo("8");
       assertThat(tailed.get(30, TimeUnit.SECONDS)).contains("\"value\":\"8\"");
       assertThat(tail.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+      // Ctrl-C: the dev drain closes open connections with 1001 within a second (SPEC §1)
+      long stopping = System.nanoTime();
+      dev.destroy();
+      await().atMost(Duration.ofSeconds(1)).until(browser::isClosed);
+      assertThat(browser.closeCode()).isEqualTo(1001);
+      assertThat(dev.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
     }
+  }
+
+  @Test
+  void demoAnswersBrowsersAndTheRootLeadsThere() throws Exception {
+    int port = freePort();
+    dev = relay(Files.createTempDirectory("relay-dev-state"), port, "dev").start();
+    readBanner(dev);
+    HttpClient http = HttpClient.newHttpClient();
+    for (String accept : List.of("text/html", "text/html,application/xhtml+xml,*/*;q=0.8")) {
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/demo/"))
+                  .header("Accept", accept)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as(accept).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    }
+    HttpResponse<String> root =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/"))
+                .header("Accept", "text/html")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(root.statusCode()).isEqualTo(303);
+    assertThat(root.headers().firstValue("Location")).hasValue("/demo/");
   }
 
   private static ProcessBuilder relay(Path state, int port, String... args) {

@@ -12,7 +12,8 @@ public enum Scope {
   /** Read member lists. */
   PRESENCE;
 
-  static Optional<Scope> parse(String text) {
+  /** The scope named {@code text} in a token's {@code scope} claim; empty for an unknown name. */
+  public static Optional<Scope> parse(String text) {
     for (Scope s : values()) {
       if (s.name().toLowerCase(Locale.ROOT).equals(text)) {
         return Optional.of(s);
