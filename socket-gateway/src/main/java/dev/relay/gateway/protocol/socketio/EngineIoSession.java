@@ -138,13 +138,18 @@ final class EngineIoSession {
 
   /** Closes the session after flushing what was queued; the client sees a transport close. */
   void close(String reason) {
+    close(reason, 1000);
+  }
+
+  /** As {@link #close(String)}; a WebSocket transport is closed with {@code wsCode}. */
+  void close(String reason, int wsCode) {
     if (closed || closing) {
       return;
     }
     closing = true;
     if (ws != null) {
       Transport t = ws;
-      onWsExecutor(t, () -> t.close(1000, "closed"));
+      onWsExecutor(t, () -> t.close(wsCode, "closed"));
       gone(reason);
     } else {
       write(EnginePacket.of(EnginePacket.Type.CLOSE));

@@ -70,7 +70,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
         .schedule(
             () -> {
               if (session == null && !closed) {
-                engine.close("not connected in time");
+                engine.close("not connected in time", CloseCodes.UNAUTHORIZED);
               }
             },
             context.services().limits().authTimeout().toMillis(),
