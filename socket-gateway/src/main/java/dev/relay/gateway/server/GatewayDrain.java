@@ -2,13 +2,16 @@ package dev.relay.gateway.server;
 
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.SessionRegistry;
+import dev.relay.gateway.session.StorePresenceDirectory;
 import dev.relay.service.lifecycle.Drainable;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +32,13 @@ public class GatewayDrain implements Drainable {
   private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final SessionRegistry sessions;
+  private final StorePresenceDirectory presence;
   private final Duration window;
 
-  public GatewayDrain(SessionRegistry sessions, GatewaySettings settings) {
+  public GatewayDrain(
+      SessionRegistry sessions, StorePresenceDirectory presence, GatewaySettings settings) {
     this.sessions = sessions;
+    this.presence = presence;
     this.window = settings.drainWindow();
   }
 
@@ -59,5 +65,15 @@ public class GatewayDrain implements Drainable {
       LockSupport.parkNanos(STEP_NANOS);
     }
     LOG.info("drained; {} connections left", sessions.size());
+    // Departures wait a second before they are announced (presence pacing): announce the last
+    // ones now, while the engine is still open.
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    try {
+      presence.flushPending().get(left, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("presence departures not all announced: {}", e.toString());
+    }
   }
 }

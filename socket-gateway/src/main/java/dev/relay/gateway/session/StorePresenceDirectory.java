@@ -119,34 +119,56 @@ public final class StorePresenceDirectory implements PresenceDirectory {
     pendingLeft.put(key, mark);
     later.execute(
         () -> {
-          if (!pendingLeft.remove(key, mark)) {
-            return; // rejoined here meanwhile, or a later departure owns the key
+          if (pendingLeft.remove(key, mark)) {
+            announceLeftIfAbsent(room, sub);
           }
-          store
-              .members(room)
-              .whenComplete(
-                  (members, failure) -> {
-                    boolean back =
-                        failure == null && members.stream().anyMatch(m -> m.sub().equals(sub));
-                    if (!back) {
-                      announce(room, "presence.left", sub);
-                    }
-                  });
+          // else: rejoined here meanwhile, flushed, or a later departure owns the key
         });
+  }
+
+  /**
+   * Announces every departure still waiting for its pace, now (on shutdown, so that no member of
+   * this gateway stays present in other gateways' eyes). Completes when they are appended.
+   */
+  public CompletableFuture<Void> flushPending() {
+    List<CompletableFuture<Void>> sent = new java.util.ArrayList<>();
+    for (String key : List.copyOf(pendingLeft.keySet())) {
+      if (pendingLeft.remove(key) != null) {
+        int split = key.indexOf('\u0000');
+        sent.add(announceLeftIfAbsent(key.substring(0, split), key.substring(split + 1)));
+      }
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> announceLeftIfAbsent(String room, String sub) {
+    return store
+        .members(room)
+        .toCompletableFuture()
+        .handle(
+            (members, failure) ->
+                failure == null && members.stream().anyMatch(m -> m.sub().equals(sub)))
+        .thenCompose(
+            back ->
+                back
+                    ? CompletableFuture.completedFuture(null)
+                    : announce(room, "presence.left", sub));
   }
 
   private static String key(String room, String sub) {
     return room + '\u0000' + sub;
   }
 
-  private void announce(String room, String type, String sub) {
+  private CompletableFuture<Void> announce(String room, String type, String sub) {
     String payload = JsonNodeFactory.instance.objectNode().put("sub", sub).toString();
-    log.append(new EventDraft(room, type, payload, null, null, null, null))
-        .whenComplete(
+    return log.append(new EventDraft(room, type, payload, null, null, null, null))
+        .toCompletableFuture()
+        .handle(
             (appended, failure) -> {
               if (failure != null) {
                 LOG.warn("{} not published: {}", type, failure.toString());
               }
+              return null;
             });
   }
 }

@@ -43,6 +43,18 @@ class StorePresenceDirectoryTest {
   }
 
   @Test
+  void aFlushAnnouncesWaitingDeparturesAtOnce() {
+    StorePresenceDirectory slow =
+        new StorePresenceDirectory(new MemoryPresenceStore(), log, "gw-2", Duration.ofHours(1));
+    slow.joined(ROOM, "u2", "c1");
+    StreamPositions afterJoin = tail();
+    slow.left(ROOM, "u2", "c1");
+    assertThat(announcedSince(afterJoin)).isEmpty();
+    slow.flushPending().join();
+    assertThat(announcedSince(afterJoin)).containsExactly("presence.left");
+  }
+
+  @Test
   void churnAnnouncesAtMostOneJoinAndOneLeave() {
     StreamPositions start = tail();
     for (int i = 0; i < 500; i++) {
