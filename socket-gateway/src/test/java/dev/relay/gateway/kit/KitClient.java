@@ -133,6 +133,13 @@ abstract class KitClient implements ProtocolClient {
     lastIds.replaceAll((room, id) -> "1-0.zzzzzz");
   }
 
+  @Override
+  public void adoptResumePoint(ProtocolClient other) {
+    KitClient from = (KitClient) other;
+    rooms.addAll(from.rooms);
+    lastIds.putAll(from.lastIds);
+  }
+
   /** Records a successful subscribe or unsubscribe in {@link #rooms}. */
   final Answer track(String request, Answer answer) {
     if (answer.ok()) {

@@ -77,6 +77,9 @@ public interface ProtocolClient extends AutoCloseable {
   /** Replaces this client's resume point with ids the server never issued. */
   void forgeResumePoint();
 
+  /** Takes over {@code other}'s resume point (its rooms and ids, or its pid and offset). */
+  void adoptResumePoint(ProtocolClient other);
+
   @Override
   void close();
 

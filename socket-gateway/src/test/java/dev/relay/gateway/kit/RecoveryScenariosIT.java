@@ -89,6 +89,35 @@ class RecoveryScenariosIT extends KitFixture {
   }
 
   /**
+   * Another user's resume point (JSON: its rooms and last ids; Socket.IO: its pid and offset)
+   * restores none of that user's rooms: not recovered, and their events never arrive.
+   */
+  @ParameterizedTest
+  @EnumSource(Protocol.class)
+  void anotherUsersResumePointRecoversNoneOfTheirRooms(Protocol protocol) {
+    String task = "task:" + unique("k");
+    ProtocolClient owner = connect(protocol, token("acct-a", unique("s"), List.of(), List.of()));
+    String grant = gw.signer.subscriptionToken("acct-a", task, Duration.ofSeconds(60));
+    assertThat(owner.subscribe(task, grant, null).ok()).isTrue();
+    publishVote(task);
+    owner.expectEvent();
+    owner.drop();
+
+    String intruderToken = token("acct-b", unique("s"), List.of(), List.of());
+    try (ProtocolClient intruder = connect(protocol, intruderToken)) {
+      intruder.adoptResumePoint(owner);
+      intruder.drop();
+      publishVote(task);
+      ProtocolClient.Resumed resumed = intruder.resume(intruderToken);
+      try (ProtocolClient again = resumed.client()) {
+        assertThat(resumed.recovered()).isFalse();
+        publishVote(task);
+        again.expectNoEvent(Duration.ofMillis(300));
+      }
+    }
+  }
+
+  /**
    * SPEC §10 "Outbound budget": a client that stops reading is closed once its queued bytes pass
    * the budget (JSON 1013; Socket.IO: transport closed without DISCONNECT), counted as a slow
    * consumer, and it recovers what it missed.

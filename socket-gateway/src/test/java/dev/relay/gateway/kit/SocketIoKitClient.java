@@ -213,6 +213,14 @@ final class SocketIoKitClient extends KitClient {
   }
 
   @Override
+  public void adoptResumePoint(ProtocolClient other) {
+    super.adoptResumePoint(other);
+    SocketIoKitClient from = (SocketIoKitClient) other;
+    pid = from.pid;
+    offset = from.offset;
+  }
+
+  @Override
   public void close() {
     socket.abort();
   }
