@@ -103,7 +103,9 @@ class JsonProtocolIT implements TestPropertyProvider {
     String session = unique("s");
     String team = "team:" + unique("t");
     String token = gw.token("acct-1", session, List.of("team:*"), List.of());
-    try (WsTestClient client = gw.connectRaw("?token=" + token, Map.of())) {
+    try (WsTestClient client = gw.connectRaw("", Map.of())) {
+      // Sent back to back with the token, so they arrive while it is being checked.
+      client.sendJson("type", "auth", "token", token);
       client.sendJson("type", "subscribe", "room", team, "ref", "m1");
       client.sendJson("type", "unsubscribe", "room", team, "ref", "m2");
       client.sendJson("type", "subscribe", "room", team, "ref", "m3");

@@ -23,14 +23,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Recovery scenarios of SPEC §7, §8 and §10, each run against both protocols: a dropped client
- * resumes with exactly what it missed, an unknown resume point is refused, a client that stops
- * reading is closed (and may recover), a draining gateway closes clients so they recover.
+ * resumes with exactly what it missed, an unknown or another user's resume point is refused, a
+ * client that stops reading is closed (and may recover), a draining gateway closes clients so they
+ * recover.
  */
 @MicronautTest
 class RecoveryScenariosIT extends KitFixture {
 
   private static final Pattern SLOW_CONSUMERS =
       Pattern.compile("(?m)^relay_errors_total\\{[^}]*type=\"slow_consumer\"[^}]*} (\\S+)$");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Inject GatewayDrain drain;
 
@@ -187,10 +190,9 @@ class RecoveryScenariosIT extends KitFixture {
 
   private double slowConsumers() throws Exception {
     HttpResponse<String> metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(server.getURI().resolve("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HTTP.send(
+            HttpRequest.newBuilder(server.getURI().resolve("/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
     Matcher m = SLOW_CONSUMERS.matcher(metrics.body());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }

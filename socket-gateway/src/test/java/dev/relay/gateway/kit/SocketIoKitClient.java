@@ -99,6 +99,9 @@ final class SocketIoKitClient extends KitClient {
   }
 
   private Incoming decodeEvent(ArrayNode args) {
+    if (args.isEmpty()) {
+      return Incoming.push("socket.io empty event", args);
+    }
     String name = args.path(0).asText();
     JsonNode last = args.get(args.size() - 1);
     if (last.isTextual() && args.size() > 1) {
