@@ -28,9 +28,11 @@ public final class WsTestClient implements AutoCloseable {
   private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   private final WebSocket socket;
+  private final Listener listener;
 
-  private WsTestClient(WebSocket socket) {
+  private WsTestClient(WebSocket socket, Listener listener) {
     this.socket = socket;
+    this.listener = listener;
   }
 
   /** Connects to {@code url} (ws://…), optionally with extra headers such as {@code Origin}. */
@@ -53,7 +55,7 @@ public final class WsTestClient implements AutoCloseable {
         .buildAsync(URI.create(url), listener)
         .thenApply(
             ws -> {
-              WsTestClient client = new WsTestClient(ws);
+              WsTestClient client = new WsTestClient(ws, listener);
               listener.attach(client);
               return client;
             })
@@ -158,6 +160,24 @@ public final class WsTestClient implements AutoCloseable {
     return closeCode.isDone();
   }
 
+  /**
+   * Stops taking frames off the socket: the JDK client then stops reading TCP once its small buffer
+   * is full, so the server sees a peer that does not read (a slow consumer).
+   */
+  public void pauseReading() {
+    listener.gate.pause();
+  }
+
+  /** Takes frames again, starting with those the server queued meanwhile. */
+  public void resumeReading() {
+    listener.gate.resume(socket);
+  }
+
+  /** The next message of any type, or null when none arrives within {@code wait}. */
+  public JsonNode poll(Duration wait) {
+    return next(wait);
+  }
+
   private JsonNode next(Duration wait) {
     try {
       return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -179,6 +199,7 @@ public final class WsTestClient implements AutoCloseable {
     private final List<JsonNode> early = new ArrayList<>();
     private WsTestClient client;
     private Integer earlyClose;
+    private final ReadGate gate = new ReadGate();
 
     synchronized void attach(WsTestClient c) {
       client = c;
@@ -205,13 +226,13 @@ public final class WsTestClient implements AutoCloseable {
           client.inbox.add(node);
         }
       }
-      ws.request(1);
+      gate.next(ws);
       return null;
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-      ws.request(1);
+      gate.next(ws);
       return null;
     }
 

@@ -4,40 +4,65 @@ import dev.relay.engine.Appended;
 import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.gateway.auth.TokenSigner;
+import dev.relay.testkit.TestRedis;
 import dev.relay.testkit.WsTestClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /** Shared set-up of the gateway ITs: secrets, token minting, connecting, publishing. */
-final class GatewayFixture {
+public final class GatewayFixture {
 
-  static final String SECRET = "it-secret-it-secret-it-secret-it-secret";
-  static final String ALLOWED_ORIGIN = "https://app.example.com";
+  public static final String SECRET = "it-secret-it-secret-it-secret-it-secret";
+  public static final String ALLOWED_ORIGIN = "https://app.example.com";
 
-  final TokenSigner signer = new TokenSigner(SECRET.getBytes(StandardCharsets.UTF_8));
+  public final TokenSigner signer = new TokenSigner(SECRET.getBytes(StandardCharsets.UTF_8));
   private final URI server;
   private final EventLog log;
 
-  GatewayFixture(URI server, EventLog log) {
+  public GatewayFixture(URI server, EventLog log) {
     this.server = server;
     this.log = log;
   }
 
-  static String unique(String prefix) {
+  /**
+   * The properties of a gateway IT: the shared test Redis ({@link TestRedis}), {@link #SECRET},
+   * {@link #ALLOWED_ORIGIN}, connection-attempt limits (SPEC §4) out of the way of tests that
+   * connect many times, then {@code extra} as alternating keys and values.
+   */
+  public static Map<String, String> properties(String... extra) {
+    Map<String, String> all = new HashMap<>();
+    all.put("redis.url", TestRedis.url());
+    all.put("jwt.signing.secret", SECRET);
+    all.put("relay.allowed.origins", ALLOWED_ORIGIN);
+    all.put("relay.connect.limit.per.ip", "100000/min");
+    all.put("relay.connect.limit.per.sub", "100000/min");
+    for (int i = 0; i < extra.length; i += 2) {
+      all.put(extra[i], extra[i + 1]);
+    }
+    return all;
+  }
+
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  String token(String sub, String sessionId, List<String> rooms, List<String> scopes) {
+  public String token(String sub, String sessionId, List<String> rooms, List<String> scopes) {
     return signer.connectionToken(sub, sessionId, rooms, scopes, Duration.ofSeconds(120));
   }
 
-  String wsUrl(String query) {
-    return "ws://" + server.getHost() + ":" + server.getPort() + "/realtime" + query;
+  public String wsUrl(String query) {
+    return url("ws", "/realtime" + query);
+  }
+
+  /** {@code scheme://host:port} of the gateway followed by {@code pathAndQuery}. */
+  public String url(String scheme, String pathAndQuery) {
+    return scheme + "://" + server.getHost() + ":" + server.getPort() + pathAndQuery;
   }
 
   /** Connects with a token in the query and consumes the welcome. */
@@ -52,7 +77,7 @@ final class GatewayFixture {
   }
 
   /** Appends an event as publish-api would, and returns its id. */
-  String publish(String room, String type, String payloadJson) {
+  public String publish(String room, String type, String payloadJson) {
     Appended appended =
         log.append(
                 new EventDraft(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.engine.EventLog;
-import dev.relay.testkit.TestRedis;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -42,21 +41,8 @@ class SocketIoHostileIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return Map.of(
-        "redis.url",
-        TestRedis.url(),
-        "jwt.signing.secret",
-        GatewayFixture.SECRET,
-        "relay.allowed.origins",
-        GatewayFixture.ALLOWED_ORIGIN,
-        "relay.sio.ping.interval",
-        "1s",
-        "relay.sio.ping.timeout",
-        "1s",
-        "relay.connect.limit.per.ip",
-        "100000/min",
-        "relay.connect.limit.per.sub",
-        "100000/min");
+    return GatewayFixture.properties(
+        "relay.sio.ping.interval", "1s", "relay.sio.ping.timeout", "1s");
   }
 
   @BeforeEach

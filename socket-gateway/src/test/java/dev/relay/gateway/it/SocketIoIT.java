@@ -4,17 +4,13 @@ import static dev.relay.gateway.it.GatewayFixture.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.relay.engine.EventLog;
-import dev.relay.testkit.TestRedis;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The stock socket.io-client v4 (Node, src/test/node) against a real gateway and Redis (SPEC §6):
- * transports and upgrade, events, auth errors, isolation, acks, token expiry and recovery.
+ * what proves the unchanged client works — transports and upgrade, connect_error messages, ack
+ * callbacks, the disconnect reason on token expiry, its own recovery. The scenarios both protocols
+ * share run in {@code dev.relay.gateway.kit} with a protocol-level client.
  */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,21 +36,8 @@ class SocketIoIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    return Map.of(
-        "redis.url",
-        TestRedis.url(),
-        "jwt.signing.secret",
-        GatewayFixture.SECRET,
-        "relay.allowed.origins",
-        GatewayFixture.ALLOWED_ORIGIN,
-        "relay.sio.ping.interval",
-        "1s",
-        "relay.sio.ping.timeout",
-        "2s",
-        "relay.connect.limit.per.ip",
-        "100000/min",
-        "relay.connect.limit.per.sub",
-        "100000/min");
+    return GatewayFixture.properties(
+        "relay.sio.ping.interval", "1s", "relay.sio.ping.timeout", "2s");
   }
 
   @BeforeEach
@@ -69,13 +54,16 @@ class SocketIoIT implements TestPropertyProvider {
   }
 
   @Test
-  void defaultTransportsUpgradeFromPollingToWebSocketAndDeliverEveryEnvelopeField() {
+  void defaultTransportsUpgradeFromPollingToWebSocketAndDeliverEvents() {
     String session = unique("s");
     try (NodeClient client =
         NodeClient.start(
             url(), token("acct-1", session, List.of(), List.of()), "polling,websocket")) {
       assertThat(client.expect("open").get("transport").asText()).isEqualTo("polling");
       assertThat(client.expect("upgrade").get("transport").asText()).isEqualTo("websocket");
+      if (client.seen().stream().noneMatch(l -> l.path("on").asText().equals("connect"))) {
+        client.expect("connect"); // the rooms are joined at CONNECT, which may follow the upgrade
+      }
       assertThat(client.seen()).noneMatch(line -> line.path("on").asText().equals("disconnect"));
 
       String id = gw.publish("session:" + session, "vote.cast", VOTE);
@@ -83,14 +71,8 @@ class SocketIoIT implements TestPropertyProvider {
       JsonNode line = client.expect("event");
       assertThat(client.seen()).anyMatch(l -> l.path("on").asText().equals("connect"));
       JsonNode envelope = line.get("envelope");
-      assertThat(envelope.get("v").asInt()).isEqualTo(1);
       assertThat(envelope.get("id").asText()).isEqualTo(id);
-      assertThat(envelope.get("room").asText()).isEqualTo("session:" + session);
-      assertThat(envelope.get("type").asText()).isEqualTo("vote.cast");
       assertThat(envelope.get("payload").get("value").asText()).isEqualTo("5");
-      assertThat(envelope.get("issuedAt").asText()).isEqualTo("2024-05-01T10:00:00Z");
-      assertThat(envelope.get("publishedAt").asText()).isNotBlank();
-      assertThat(envelope.get("nonce").asText()).isNotBlank();
       assertThat(line.get("offset").asText()).isNotBlank();
     }
   }
@@ -131,62 +113,15 @@ class SocketIoIT implements TestPropertyProvider {
   }
 
   @Test
-  void expiredTokenIsAConnectErrorWhoseMessageIsTokenExpired() {
-    Instant past = Instant.now().minusSeconds(200);
-    String expired =
-        gw.signer.sign(
-            new JWTClaimsSet.Builder()
-                .subject("acct-1")
-                .claim("sessionId", "x")
-                .issueTime(Date.from(past))
-                .expirationTime(Date.from(past.plusSeconds(100)))
-                .build());
-    try (NodeClient client = NodeClient.start(url(), expired, "websocket")) {
-      assertThat(client.expect("connect_error").get("message").asText()).isEqualTo("token_expired");
-    }
-  }
-
-  @Test
-  void sessionsAreIsolated() {
-    String a = unique("a");
-    String b = unique("b");
-    try (NodeClient ca =
-            NodeClient.start(url(), token("u-a", a, List.of(), List.of()), "websocket");
-        NodeClient cb =
-            NodeClient.start(url(), token("u-b", b, List.of(), List.of()), "websocket")) {
-      ca.expect("connect");
-      cb.expect("connect");
-      JsonNode refused = cb.request("subscribe", Map.of("room", "session:" + a));
-      assertThat(refused.get("ok").asBoolean()).isFalse();
-      assertThat(refused.get("code").asText()).isEqualTo("forbidden");
-
-      String forB = gw.publish("session:" + b, "vote.cast", VOTE);
-      String forA = gw.publish("session:" + a, "vote.cast", VOTE);
-      assertThat(ca.expect("event").get("envelope").get("id").asText()).isEqualTo(forA);
-      assertThat(cb.expect("event").get("envelope").get("id").asText()).isEqualTo(forB);
-      ca.expectNoEvent(Duration.ofMillis(300));
-      cb.expectNoEvent(Duration.ofMillis(300));
-    }
-  }
-
-  @Test
   void requestsAreAnsweredThroughAckCallbacks() {
     String session = unique("s");
     String team = "team:" + unique("t");
-    String token =
-        token("acct-7", session, List.of("team:*"), List.of("subscribe", "publish", "presence"));
+    String token = token("acct-7", session, List.of("team:*"), List.of("subscribe", "publish"));
     try (NodeClient client = NodeClient.start(url(), token, "websocket")) {
       client.expect("connect");
       JsonNode sub = client.request("subscribe", Map.of("room", team));
       assertThat(sub.get("ok").asBoolean()).isTrue();
       assertThat(sub.get("room").asText()).isEqualTo(team);
-      assertThat(sub.get("recovered").asBoolean()).isFalse();
-
-      JsonNode bad = client.request("subscribe", Map.of("room", "no room"));
-      assertThat(bad.get("code").asText()).isEqualTo("invalid_message");
-      JsonNode forbidden = client.request("subscribe", Map.of("room", "task:1"));
-      assertThat(forbidden.get("code").asText()).isEqualTo("forbidden");
-
       JsonNode published =
           client.request(
               "publish",
@@ -201,48 +136,9 @@ class SocketIoIT implements TestPropertyProvider {
       String id = published.get("id").asText();
       assertThat(client.eventWithId(id).get("envelope").get("type").asText())
           .isEqualTo("task.created");
-      JsonNode notJoined =
-          client.request(
-              "publish",
-              Map.of("room", "team:other", "event", "task.created", "payload", Map.of()));
-      assertThat(notJoined.get("code").asText()).isEqualTo("forbidden");
-
-      JsonNode presence = client.request("presence", Map.of("room", team));
-      assertThat(presence.get("ok").asBoolean()).isTrue();
-      assertThat(presence.get("members").get(0).get("sub").asText()).isEqualTo("acct-7");
-      assertThat(presence.get("members").get(0).get("joinedAt").asText()).isNotBlank();
-
-      JsonNode left = client.request("unsubscribe", Map.of("room", team));
-      assertThat(left.get("ok").asBoolean()).isTrue();
-      JsonNode again = client.request("unsubscribe", Map.of("room", team));
-      assertThat(again.get("code").asText()).isEqualTo("not_subscribed");
-      JsonNode noPresence = client.request("presence", Map.of("room", team));
-      assertThat(noPresence.get("code").asText()).isEqualTo("not_subscribed");
       JsonNode unknown = client.request("dance", Map.of("room", team));
+      assertThat(unknown.get("ok").asBoolean()).isFalse();
       assertThat(unknown.get("code").asText()).isEqualTo("invalid_message");
-
-      JsonNode refreshed =
-          client.request(
-              "refresh", Map.of("token", token("acct-7", session, List.of(), List.of())));
-      assertThat(refreshed.get("ok").asBoolean()).isTrue();
-      assertThat(refreshed.get("expiresAt").asText()).isNotBlank();
-      JsonNode otherUser =
-          client.request(
-              "refresh", Map.of("token", token("someone", session, List.of(), List.of())));
-      assertThat(otherUser.get("code").asText()).isEqualTo("forbidden");
-      JsonNode garbage = client.request("refresh", Map.of("token", "x"));
-      assertThat(garbage.get("code").asText()).isEqualTo("unauthorized");
-    }
-  }
-
-  @Test
-  void withoutPresenceScopeTheAckSaysForbidden() {
-    String session = unique("s");
-    try (NodeClient client =
-        NodeClient.start(url(), token("acct-1", session, List.of(), List.of()), "websocket")) {
-      client.expect("connect");
-      JsonNode reply = client.request("presence", Map.of("room", "session:" + session));
-      assertThat(reply.get("code").asText()).isEqualTo("forbidden");
     }
   }
 
@@ -260,17 +156,10 @@ class SocketIoIT implements TestPropertyProvider {
     }
   }
 
+  /** The stock client's own recovery (pid, offset, {@code socket.recovered}) after an upgrade. */
   @Test
-  void recoversAfterTheEngineClosesWithExactlyTheMissedEventsInOrder() {
-    recoverAfterEngineClose("websocket");
-  }
-
-  @Test
-  void recoversOverPollingWithUpgradeToo() {
-    recoverAfterEngineClose("polling,websocket");
-  }
-
-  private void recoverAfterEngineClose(String transports) {
+  void recoversOverPollingWithUpgrade() {
+    String transports = "polling,websocket";
     String session = unique("s");
     String team = "team:" + unique("t");
     String token = token("acct-1", session, List.of("team:*"), List.of());
@@ -313,20 +202,6 @@ class SocketIoIT implements TestPropertyProvider {
 
       String live = gw.publish(team, "vote.cast", VOTE);
       assertThat(client.expect("event").get("envelope").get("id").asText()).isEqualTo(live);
-    }
-  }
-
-  @Test
-  void anUnknownPidOrOffsetIsNotRecovered() {
-    String session = unique("s");
-    try (NodeClient client =
-        NodeClient.start(url(), token("acct-1", session, List.of(), List.of()), "websocket")) {
-      client.expect("connect");
-      client.command("close-engine");
-      client.expect("disconnect");
-      client.command("connect");
-      // No event was received, so the client has no offset: a fresh state, as with Socket.IO.
-      assertThat(client.expect("connect").get("recovered").asBoolean()).isFalse();
     }
   }
 }
