@@ -3,6 +3,7 @@ package dev.relay.gateway.netty;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.Transport;
+import dev.relay.service.intake.RequestDeadline;
 import dev.relay.service.net.ClientAddress;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -129,6 +130,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
       return;
     }
     removeHandlersAfter(ctx.pipeline(), ctx.name());
+    RequestDeadline.release(ctx.pipeline()); // frames are not HTTP requests: no request deadline
     NettyTransport transport =
         new NettyTransport(
             channel,
