@@ -15,7 +15,9 @@ import java.util.Map;
  * KiB by default), {@code POST /v1/events:batch} 8 MiB. Each needs credentials: a request whose
  * headers carry neither a valid bearer key nor a well-formed, current signature is refused 401
  * before its body is read. A new route with a body (e.g. {@code :stream}, 16 MiB) gets its line in
- * {@link #limits}; every other route gets {@link IntakeRule#DEFAULT}.
+ * {@link #limits}; every other route gets {@link IntakeRule#DEFAULT}. A streamed route must also be
+ * exempt from {@code RELAY_REQUEST_TIMEOUT}, which would cut a stream off after 10 s: SPEC §12
+ * bounds a stream by its idle time and total length instead.
  */
 @Singleton
 @Requires(property = "relay.publish.enabled", notEquals = "false")

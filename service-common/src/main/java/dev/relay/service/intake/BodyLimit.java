@@ -8,6 +8,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -160,8 +161,9 @@ final class BodyLimit extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof HttpResponse) {
-      answered = true;
+    if (msg instanceof HttpResponse response
+        && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+      answered = true; // a 100 Continue is no answer
     }
     ctx.write(msg, promise);
   }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -140,11 +141,11 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof HttpResponse) {
+      if (msg instanceof HttpResponse response
+          && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
         answered = true;
-        responseOpen = true;
-      }
-      if (msg instanceof LastHttpContent) {
+        responseOpen = !(msg instanceof LastHttpContent);
+      } else if (msg instanceof LastHttpContent) {
         responseOpen = false;
       }
       ctx.write(msg, promise);
