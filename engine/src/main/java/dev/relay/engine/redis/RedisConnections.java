@@ -40,13 +40,29 @@ import java.util.function.Function;
  * must keep each command and script within one slot, as every Relay key layout does.
  *
  * <p>Failure behaviour: a connection that is down rejects commands at once ({@code
- * REJECT_COMMANDS}), commands in flight on a lost connection fail instead of being re-sent after
- * the reconnect (so an append never runs twice behind its caller's back), and every command has a
- * timeout. Lost connections reconnect on their own with a backoff capped at one second. If Redis is
- * down when the command connection is first needed, each later call tries to connect again.
- * Thread-safe.
+ * REJECT_COMMANDS}); with that setting Lettuce also fails every command in flight as soon as it
+ * notices the connection dropped (its endpoint cancels the queued commands instead of keeping them
+ * for a replay), so an append never runs twice behind its caller's back and a Redis killed on the
+ * same host fails its callers at once. A peer that vanishes without closing the connection (a
+ * network partition, a frozen host) is noticed by TCP keepalive probes after {@link
+ * #KEEPALIVE_IDLE} of silence ({@link #KEEPALIVE_PROBES} probes {@link #KEEPALIVE_INTERVAL} apart)
+ * and, with the native epoll transport, by {@link #TCP_USER_TIMEOUT} for unacknowledged writes;
+ * until then every command still ends at its timeout. (The deprecated {@code
+ * cancelCommandsOnReconnectFailure} adds nothing over {@code REJECT_COMMANDS}.) Callers with a
+ * tighter bound than the command timeout (publish-api answers within 1 s) enforce it themselves.
+ * Lost connections reconnect on their own with a backoff capped at one second. If Redis is down
+ * when the command connection is first needed, each later call tries to connect again. Thread-safe.
  */
 public final class RedisConnections implements AutoCloseable {
+
+  /** Silence on a connection before the first keepalive probe. */
+  static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(5);
+
+  static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(1);
+  static final int KEEPALIVE_PROBES = 3;
+
+  /** Longest time written data may stay unacknowledged (epoll transport only). */
+  static final Duration TCP_USER_TIMEOUT = Duration.ofSeconds(5);
 
   private final ClientResources resources;
   private final RedisTopology topology;
@@ -102,7 +118,21 @@ public final class RedisConnections implements AutoCloseable {
             .protocolVersion(ProtocolVersion.RESP2)
             .timeoutOptions(TimeoutOptions.enabled())
             .socketOptions(
-                SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
+                SocketOptions.builder()
+                    .connectTimeout(commandTimeout)
+                    .keepAlive(
+                        SocketOptions.KeepAliveOptions.builder()
+                            .enable()
+                            .idle(KEEPALIVE_IDLE)
+                            .interval(KEEPALIVE_INTERVAL)
+                            .count(KEEPALIVE_PROBES)
+                            .build())
+                    .tcpUserTimeout(
+                        SocketOptions.TcpUserTimeoutOptions.builder()
+                            .enable()
+                            .tcpUserTimeout(TCP_USER_TIMEOUT)
+                            .build())
+                    .build())
             .build();
     try {
       this.topology =

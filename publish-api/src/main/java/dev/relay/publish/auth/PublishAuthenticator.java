@@ -48,6 +48,27 @@ public final class PublishAuthenticator {
     return bearer || signed;
   }
 
+  /**
+   * Whether the headers alone leave room for valid credentials, so the body is worth reading (SPEC
+   * §10: a request without credentials is refused before its body is read). A signature can only be
+   * checked against the body, so a well-formed signature within {@link #TOLERANCE} is plausible;
+   * without one, only a valid bearer key is. Never gives false for a request that {@link
+   * #authenticate} would accept.
+   */
+  public boolean plausible(String authorization, String signature) {
+    if (signature != null) {
+      SignatureHeader parsed = SignatureHeader.parse(signature).orElse(null);
+      if (parsed != null && withinTolerance(parsed.timestamp())) {
+        return true;
+      }
+    }
+    return authorization != null && bearerMatches(authorization);
+  }
+
+  private boolean withinTolerance(long timestamp) {
+    return Math.abs(clock.instant().getEpochSecond() - timestamp) <= TOLERANCE.toSeconds();
+  }
+
   private boolean bearerMatches(String authorization) {
     if (authorization.length() < 7
         || !authorization.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
@@ -66,8 +87,7 @@ public final class PublishAuthenticator {
     if (parsed == null) {
       return false;
     }
-    long now = clock.instant().getEpochSecond();
-    if (Math.abs(now - parsed.timestamp()) > TOLERANCE.toSeconds()) {
+    if (!withinTolerance(parsed.timestamp())) {
       return false;
     }
     byte[] signedPrefix = (parsed.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);

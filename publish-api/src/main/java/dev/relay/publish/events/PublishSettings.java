@@ -21,6 +21,9 @@ public record PublishSettings(SecretKeys apiKeys, int maxPayloadBytes, boolean s
 
   public static final int MAX_BATCH = 100;
 
+  /** The largest raw body of a batch (SPEC §10), whatever the payload limit. */
+  public static final long MAX_BATCH_BODY_BYTES = 8L * 1024 * 1024;
+
   public static PublishSettings from(EnvConfig config) {
     return new PublishSettings(
         config.secrets("RELAY_API_KEY", MIN_KEY_LENGTH),
@@ -33,18 +36,9 @@ public record PublishSettings(SecretKeys apiKeys, int maxPayloadBytes, boolean s
     return maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES;
   }
 
-  /** The largest raw body of a batch; Micronaut refuses larger bodies with 413. */
+  /** The largest raw body of a batch: {@link #MAX_BATCH_BODY_BYTES}. */
   public long maxBatchBodyBytes() {
-    return maxBatchBodyBytes(maxPayloadBytes);
-  }
-
-  static long maxBatchBodyBytes(int maxPayloadBytes) {
-    return (long) MAX_BATCH * (maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES) + 1024;
-  }
-
-  /** {@link #maxBatchBodyBytes()} from the configuration alone, without the keys. */
-  public static long maxBatchBodyBytes(EnvConfig config) {
-    return maxBatchBodyBytes(maxPayloadBytes(config));
+    return MAX_BATCH_BODY_BYTES;
   }
 
   private static int maxPayloadBytes(EnvConfig config) {

@@ -10,12 +10,14 @@ import dev.relay.publish.events.PublishMetrics.Result;
 import dev.relay.publish.ratelimit.PublishRateLimiter;
 import dev.relay.service.http.ErrorCodes;
 import dev.relay.service.http.ProblemException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The publish use case of SPEC §2, transport-neutral: size limit, authentication, content type,
@@ -35,6 +37,10 @@ public final class Publisher {
   private final PublishRateLimiter rateLimiter;
   private final EventLog eventLog;
   private final PublishMetrics metrics;
+  private final Duration answerDeadline;
+
+  /** How long the store may take before a publish is answered 503 (SPEC §2: within 1 s). */
+  public static final Duration ANSWER_DEADLINE = Duration.ofMillis(800);
 
   public Publisher(
       PublishSettings settings,
@@ -42,7 +48,9 @@ public final class Publisher {
       EventParser parser,
       PublishRateLimiter rateLimiter,
       EventLog eventLog,
-      PublishMetrics metrics) {
+      PublishMetrics metrics,
+      Duration answerDeadline) {
+    this.answerDeadline = answerDeadline;
     this.settings = settings;
     this.authenticator = authenticator;
     this.parser = parser;
@@ -54,15 +62,21 @@ public final class Publisher {
   /** Publishes one event; completes with the engine's answer once it is stored. */
   public CompletionStage<Appended> publish(PublishRequest request) {
     long start = System.nanoTime();
+    long storeStart = start;
     CompletableFuture<Appended> result;
     try {
       admit(request, settings.maxSingleBodyBytes());
       EventDraft draft =
           parser.parse(
               parser.readObject(request.body()), request.idempotencyKey(), request.traceparent());
+      storeStart = System.nanoTime();
       result =
-          rateLimited(request.clientIp(), draft)
-              .thenCompose(ignored -> eventLog.append(draft))
+          rateLimit(request.clientIp(), draft)
+              .thenCompose(
+                  refused ->
+                      refused != null
+                          ? CompletableFuture.<Appended>failedFuture(refused)
+                          : eventLog.append(draft))
               .toCompletableFuture()
               .handle(
                   (appended, error) -> {
@@ -76,7 +90,7 @@ public final class Publisher {
       count(e);
       result = CompletableFuture.failedFuture(e);
     }
-    return finish(result, start);
+    return finish(result, start, storeStart);
   }
 
   /**
@@ -86,6 +100,7 @@ public final class Publisher {
    */
   public CompletionStage<List<BatchOutcome>> publishBatch(PublishRequest request) {
     long start = System.nanoTime();
+    long storeStart = start;
     CompletableFuture<List<BatchOutcome>> result;
     try {
       admit(request, settings.maxBatchBodyBytes());
@@ -101,30 +116,54 @@ public final class Publisher {
           outcomes.add(BatchOutcome.of(e));
         }
       }
+      storeStart = System.nanoTime();
       result = appendValid(request.clientIp(), drafts, outcomes);
     } catch (ProblemException e) {
       count(e);
       result = CompletableFuture.failedFuture(e);
     }
-    return finish(result, start);
+    return finish(result, start, storeStart);
   }
 
   /**
    * Records the latency and completes with the plain exception (never a {@link CompletionException}
-   * wrapper), so exception handlers see the {@link ProblemException}.
+   * wrapper), so exception handlers see the {@link ProblemException}. Whatever the store does, the
+   * answer comes within {@link #answerDeadline} of {@code storeStart} (when rate limiting and the
+   * append began; parsing is bounded by the body limits): past it, 503 {@code unavailable} (an
+   * append still under way may yet be stored, which is why a retry must reuse its nonce).
    */
-  private <T> CompletionStage<T> finish(CompletableFuture<T> result, long start) {
+  private <T> CompletionStage<T> finish(CompletableFuture<T> result, long start, long storeStart) {
     CompletableFuture<T> answer = new CompletableFuture<>();
     result.whenComplete(
         (value, error) -> {
-          metrics.latencyNanos(System.nanoTime() - start);
           if (error != null) {
             answer.completeExceptionally(unwrap(error));
           } else {
             answer.complete(value);
           }
         });
+    if (!answer.isDone()) {
+      long remaining = answerDeadline.toNanos() - (System.nanoTime() - storeStart);
+      CompletableFuture.delayedExecutor(Math.max(0, remaining), TimeUnit.NANOSECONDS)
+          .execute(
+              () -> {
+                if (answer.completeExceptionally(timedOut())) {
+                  metrics.record(Result.UNAVAILABLE);
+                  metrics.error("engine_timeout");
+                }
+              });
+    }
+    answer.whenComplete((value, error) -> metrics.latencyNanos(System.nanoTime() - start));
     return answer;
+  }
+
+  private static ProblemException timedOut() {
+    return new ProblemException(
+        503,
+        ErrorCodes.UNAVAILABLE,
+        "the event store did not answer in time; retry with the same nonce",
+        null,
+        1);
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -135,31 +174,60 @@ public final class Publisher {
     return cause;
   }
 
+  /**
+   * Rate-limits each valid event, then appends those allowed in one call. A rate-limited event is
+   * one 429 outcome; the others are still appended. Only a failing store fails the whole batch.
+   */
   private CompletableFuture<List<BatchOutcome>> appendValid(
       String clientIp, List<EventDraft> drafts, List<BatchOutcome> outcomes) {
     if (drafts.isEmpty()) {
       return CompletableFuture.completedFuture(outcomes);
     }
-    List<CompletableFuture<Void>> limits = new ArrayList<>();
+    List<CompletableFuture<ProblemException>> limits = new ArrayList<>();
     for (EventDraft draft : drafts) {
-      limits.add(rateLimited(clientIp, draft).toCompletableFuture());
+      limits.add(rateLimit(clientIp, draft).toCompletableFuture());
     }
     return CompletableFuture.allOf(limits.toArray(CompletableFuture[]::new))
-        .thenCompose(ignored -> eventLog.appendAll(drafts))
+        .thenCompose(
+            ignored -> {
+              List<EventDraft> allowed = new ArrayList<>();
+              List<Integer> slots = new ArrayList<>();
+              int next = 0;
+              for (int i = 0; i < outcomes.size(); i++) {
+                if (outcomes.get(i) != null) {
+                  continue;
+                }
+                ProblemException refused = limits.get(next).join();
+                if (refused != null) {
+                  count(refused);
+                  outcomes.set(i, BatchOutcome.of(refused));
+                } else {
+                  allowed.add(drafts.get(next));
+                  slots.add(i);
+                }
+                next++;
+              }
+              if (allowed.isEmpty()) {
+                return CompletableFuture.completedFuture(outcomes);
+              }
+              return eventLog
+                  .appendAll(allowed)
+                  .thenApply(
+                      appended -> {
+                        for (int k = 0; k < slots.size(); k++) {
+                          Appended one = appended.get(k);
+                          metrics.accepted(one.room(), one.duplicate());
+                          outcomes.set(slots.get(k), BatchOutcome.of(one));
+                        }
+                        return outcomes;
+                      });
+            })
         .handle(
-            (appended, error) -> {
+            (done, error) -> {
               if (error != null) {
                 throw translate(error);
               }
-              int next = 0;
-              for (int i = 0; i < outcomes.size(); i++) {
-                if (outcomes.get(i) == null) {
-                  Appended one = appended.get(next++);
-                  metrics.accepted(one.room(), one.duplicate());
-                  outcomes.set(i, BatchOutcome.of(one));
-                }
-              }
-              return outcomes;
+              return done;
             });
   }
 
@@ -207,20 +275,20 @@ public final class Publisher {
     }
   }
 
-  private CompletionStage<Void> rateLimited(String clientIp, EventDraft draft) {
+  /** Completes with null when the event may go, or with the 429 to answer for it. */
+  private CompletionStage<ProblemException> rateLimit(String clientIp, EventDraft draft) {
     return rateLimiter
         .acquire(clientIp, draft.room())
-        .thenAccept(
-            decision -> {
-              if (!decision.allowed()) {
-                throw new ProblemException(
-                    429,
-                    ErrorCodes.RATE_LIMITED,
-                    "rate limit exceeded; retry later",
-                    null,
-                    decision.retryAfterSeconds());
-              }
-            });
+        .thenApply(
+            decision ->
+                decision.allowed()
+                    ? null
+                    : new ProblemException(
+                        429,
+                        ErrorCodes.RATE_LIMITED,
+                        "rate limit exceeded; retry later",
+                        null,
+                        decision.retryAfterSeconds()));
   }
 
   /** Any failure after admission, as the ProblemException the client gets; counted once. */

@@ -59,7 +59,7 @@ public class PublishController {
   @Serdeable
   public record BatchResults(List<BatchResult> results) {}
 
-  private static final String SIGNATURE = "X-Relay-Signature";
+  static final String SIGNATURE = "X-Relay-Signature";
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final String TRACEPARENT = "traceparent";
   private static final Logger EVENTS = LoggerFactory.getLogger("relay.events");

@@ -92,6 +92,7 @@ public class PublishFactory {
       PublishRateLimiter rateLimiter,
       EventLog eventLog,
       PublishMetrics metrics) {
-    return new Publisher(settings, authenticator, parser, rateLimiter, eventLog, metrics);
+    return new Publisher(
+        settings, authenticator, parser, rateLimiter, eventLog, metrics, Publisher.ANSWER_DEADLINE);
   }
 }

@@ -100,4 +100,29 @@ class PublishAuthenticatorTest {
     String v1 = PublishAuthenticator.signatureOf(KEY_A, t, BODY);
     assertThat(auth.authenticate(null, "v1=" + v1 + ", t=" + t, BODY)).isTrue();
   }
+
+  @Test
+  void plausibleFromHeadersAloneNeverRefusesWhatAuthenticateAccepts() {
+    long t = NOW.getEpochSecond();
+    String good = signed(KEY_A, t, BODY);
+    assertThat(auth.plausible("Bearer " + "a".repeat(32), null)).isTrue();
+    assertThat(auth.plausible(null, good)).isTrue();
+    assertThat(auth.plausible("Bearer wrong", good)).isTrue();
+    assertThat(auth.authenticate("Bearer wrong", good, BODY)).isTrue();
+    assertThat(
+            auth.plausible(null, signed("c".repeat(32).getBytes(StandardCharsets.UTF_8), t, BODY)))
+        .as("a current, well-formed signature can only be checked against the body")
+        .isTrue();
+  }
+
+  @Test
+  void implausibleHeadersAreRefusedBeforeTheBody() {
+    long t = NOW.getEpochSecond();
+    assertThat(auth.plausible(null, null)).isFalse();
+    assertThat(auth.plausible("Bearer " + "a".repeat(31), null)).isFalse();
+    assertThat(auth.plausible("Basic dXNlcjpwYXNz", null)).isFalse();
+    assertThat(auth.plausible(null, "t=" + t + ",v1=zz")).isFalse();
+    assertThat(auth.plausible(null, signed(KEY_A, t - 301, BODY))).isFalse();
+    assertThat(auth.plausible("Bearer nope", signed(KEY_A, t + 301, BODY))).isFalse();
+  }
 }

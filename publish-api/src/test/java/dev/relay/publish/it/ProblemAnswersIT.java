@@ -137,7 +137,7 @@ class ProblemAnswersIT implements TestPropertyProvider {
 
   @Test
   void bodyOverTheServerLimitIs413Problem() {
-    byte[] huge = new byte[100 * (2048 + 8 * 1024) + 4096];
+    byte[] huge = new byte[8 * 1024 * 1024 + 1];
     java.util.Arrays.fill(huge, (byte) ' ');
     Answer answer =
         http.post(

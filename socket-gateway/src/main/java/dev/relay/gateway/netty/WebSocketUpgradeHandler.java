@@ -7,6 +7,7 @@ import dev.relay.gateway.transport.FrameListener;
 import dev.relay.gateway.transport.LogText;
 import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.transport.Transport;
+import dev.relay.service.intake.RequestDeadline;
 import dev.relay.service.net.ClientAddress;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -190,6 +191,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
       return;
     }
     removeHandlersAfter(ctx.pipeline(), ctx.name());
+    RequestDeadline.release(ctx.pipeline()); // frames are not HTTP requests: no request deadline
     NettyTransport transport = new NettyTransport(channel, clientIp, budget);
     String token = token(request, uri);
     // The request's (empty) last content was already taken while the attempt was checked: hand

@@ -1,0 +1,45 @@
+package dev.relay.publish.http;
+
+import dev.relay.publish.auth.PublishAuthenticator;
+import dev.relay.publish.events.PublishSettings;
+import dev.relay.service.intake.IntakeRoutes;
+import dev.relay.service.intake.IntakeRule;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
+import jakarta.inject.Singleton;
+import java.util.Map;
+
+/**
+ * The body limits of the publish routes (SPEC §10), applied before the body is read: {@code POST
+ * /v1/events} and {@code /events} take one event ({@code RELAY_MAX_PAYLOAD_BYTES} plus 8 KiB, 72
+ * KiB by default), {@code POST /v1/events:batch} 8 MiB. Each needs credentials: a request whose
+ * headers carry neither a valid bearer key nor a well-formed, current signature is refused 401
+ * before its body is read. A new route with a body (e.g. {@code :stream}, 16 MiB) gets its line in
+ * {@link #limits}; every other route gets {@link IntakeRule#DEFAULT}. A streamed route must also be
+ * exempt from {@code RELAY_REQUEST_TIMEOUT}, which would cut a stream off after 10 s: SPEC §12
+ * bounds a stream by its idle time and total length instead.
+ */
+@Singleton
+@Requires(property = "relay.publish.enabled", notEquals = "false")
+public class PublishIntakeRoutes implements IntakeRoutes {
+
+  private final Map<String, IntakeRule> limits;
+
+  public PublishIntakeRoutes(PublishSettings settings, PublishAuthenticator authenticator) {
+    IntakeRule.CredentialCheck credentials =
+        headers ->
+            authenticator.plausible(
+                headers.get(HttpHeaders.AUTHORIZATION), headers.get(PublishController.SIGNATURE));
+    IntakeRule single = new IntakeRule(settings.maxSingleBodyBytes(), credentials);
+    this.limits =
+        Map.of(
+            "/v1/events", single,
+            "/events", single,
+            "/v1/events:batch", new IntakeRule(settings.maxBatchBodyBytes(), credentials));
+  }
+
+  @Override
+  public IntakeRule ruleFor(String method, String path) {
+    return method.equals("POST") ? limits.get(path) : null;
+  }
+}
