@@ -26,6 +26,12 @@ public final class ErrorCodes {
   public static final String NOT_ACCEPTABLE = "not_acceptable";
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+
+  /**
+   * HTTP 408: the request (headers and body) did not arrive within {@code RELAY_REQUEST_TIMEOUT}.
+   */
+  public static final String REQUEST_TIMEOUT = "request_timeout";
+
   public static final String RATE_LIMITED = "rate_limited";
 
   /** A per-connection cap (rooms, open connections per user) was reached. */

@@ -1,6 +1,7 @@
 package dev.relay.publish.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.engine.Appended;
 import dev.relay.engine.EngineUnavailableException;
 import dev.relay.engine.EventDraft;
@@ -8,7 +9,6 @@ import dev.relay.engine.EventLog;
 import dev.relay.publish.auth.PublishAuthenticator;
 import dev.relay.publish.events.PublishMetrics.Result;
 import dev.relay.publish.ratelimit.PublishRateLimiter;
-import dev.relay.service.http.ErrorCodes;
 import dev.relay.service.http.ProblemException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.relay.service.http;
 
+import dev.relay.contracts.ErrorCodes;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;

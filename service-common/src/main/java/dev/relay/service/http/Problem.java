@@ -19,6 +19,6 @@ public record Problem(
   }
 
   public static Problem of(int status, String code, String detail, String field) {
-    return new Problem(typeOf(code), ErrorCodes.title(status), status, detail, code, field);
+    return new Problem(typeOf(code), ProblemStatus.title(status), status, detail, code, field);
   }
 }

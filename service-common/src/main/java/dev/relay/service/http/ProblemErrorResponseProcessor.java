@@ -36,7 +36,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
     if (detail == null) {
       detail = defaultDetail(status);
     }
-    Problem problem = Problem.of(status, ErrorCodes.forStatus(status), detail, field);
+    Problem problem = Problem.of(status, ProblemStatus.forStatus(status), detail, field);
     MutableHttpResponse<Problem> answer =
         response
             .status(io.micronaut.http.HttpStatus.valueOf(status))

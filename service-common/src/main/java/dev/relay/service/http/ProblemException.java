@@ -1,5 +1,7 @@
 package dev.relay.service.http;
 
+import dev.relay.contracts.ErrorCodes;
+
 /**
  * Ends a request with a problem details answer. Thrown by request handling code that has decided
  * the outcome; {@link ProblemExceptionHandler} turns it into the response. Stackless: it is a

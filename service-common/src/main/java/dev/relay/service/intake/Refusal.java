@@ -1,6 +1,6 @@
 package dev.relay.service.intake;
 
-import dev.relay.service.http.ErrorCodes;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.service.http.Problem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,5 +1,6 @@
 package dev.relay.gateway.server;
 
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.engine.revocation.RevocationStore;
 import dev.relay.gateway.hub.Hub;
 import dev.relay.gateway.session.ClientSession;
@@ -7,7 +8,6 @@ import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.PresenceDirectory;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.StorePresenceDirectory;
-import dev.relay.service.http.ErrorCodes;
 import dev.relay.service.http.ProblemException;
 import dev.relay.service.logging.InstanceId;
 import io.micronaut.context.annotation.Requires;

@@ -1,6 +1,6 @@
 package dev.relay.gateway.server;
 
-import dev.relay.service.http.ErrorCodes;
+import dev.relay.contracts.ErrorCodes;
 import dev.relay.service.http.ProblemException;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
