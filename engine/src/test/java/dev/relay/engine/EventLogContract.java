@@ -74,6 +74,7 @@ public abstract class EventLogContract {
     assertThat(events).hasSize(1);
     StoredEvent event = events.get(0);
     assertThat(event.id()).isEqualTo(appended.id());
+    assertThat(appended.envelopeJson()).isEqualTo(event.envelopeJson());
     assertThat(event.partition()).isEqualTo(new RedisKeyLayout(4).partitionOf("session:abc-123"));
     assertThat(event.room()).isEqualTo("session:abc-123");
     assertThat(event.type()).isEqualTo("vote.cast");
@@ -94,7 +95,7 @@ public abstract class EventLogContract {
   }
 
   @Test
-  void optionalFieldsStayAbsentAndVolatileTypesAreFlagged() {
+  void optionalFieldsStayAbsentIssuedAtDefaultsToPublishedAtAndVolatileTypesAreFlagged() {
     EventLog log = log(1);
     done(log.append(draft("chat:1", "typing.started", "{\"conversationId\":\"1\"}")));
 
@@ -102,7 +103,9 @@ public abstract class EventLogContract {
 
     assertThat(event.volatileEvent()).isTrue();
     assertThat(event.traceparent()).isNull();
-    assertThat(event.envelopeJson()).doesNotContain("nonce", "actor", "issuedAt");
+    assertThat(event.envelopeJson()).doesNotContain("nonce", "actor");
+    Envelope envelope = EnvelopeCodec.decode(event.envelopeJson());
+    assertThat(event.envelopeJson()).contains("\"issuedAt\":\"" + envelope.publishedAt() + "\"");
   }
 
   @Test
@@ -146,6 +149,7 @@ public abstract class EventLogContract {
 
     assertThat(first.duplicate()).isFalse();
     assertThat(second.duplicate()).isTrue();
+    assertThat(second.envelopeJson()).isNull();
     assertThat(second.id()).isEqualTo(first.id());
     assertThat(readAll(log)).hasSize(1);
   }

@@ -49,11 +49,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-c", "--connections"},
+      description = "WebSocket connections to open and hold for the whole run (0..100000).",
       defaultValue = "100")
   int connections;
 
   @Option(
       names = {"-r", "--rooms"},
+      description =
+          "Rooms (sessions r0..r<N-1>) the connections and events are spread over, round robin.",
       defaultValue = "10")
   int rooms;
 
@@ -69,7 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "Warm-up seconds before measuring.", defaultValue = "2")
   int warmup;
 
-  @Option(names = "--payload-bytes", defaultValue = "100")
+  @Option(
+      names = "--payload-bytes",
+      description = "Padding added to each event's payload, in bytes (0..60000).",
+      defaultValue = "100")
   int payloadBytes;
 
   @Option(names = "--api-key", description = "Default: RELAY_API_KEY or .relay/dev.env.")
@@ -94,7 +100,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Client event loops.", defaultValue = "2")
   int threads;
 
-  @Option(names = "--connect-concurrency", defaultValue = "200")
+  @Option(
+      names = "--connect-concurrency",
+      description = "WebSocket handshakes in flight at once while connecting.",
+      defaultValue = "200")
   int connectConcurrency;
 
   @Option(

@@ -15,7 +15,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * JSON form of {@link Envelope} v1, field order {@code v, id, room, type, payload, issuedAt,
- * publishedAt, nonce, actor}; absent optional fields are left out.
+ * publishedAt, nonce, actor}; absent optional fields ({@code nonce}, {@code actor}) are left out.
+ * {@code issuedAt} is always written: without a publisher timestamp it is {@code publishedAt}.
  *
  * <p>The log stores an envelope without its id ({@link #encodeWithoutId}) because the id is
  * assigned by the store on append; readers complete it with {@link #withId}, a string
@@ -32,7 +33,8 @@ public final class EnvelopeCodec {
 
   /**
    * Everything after the id: {@code "room":…,…}} including the closing brace. {@code payloadJson}
-   * must be a compact, valid JSON object (it is copied verbatim).
+   * must be a compact, valid JSON object (it is copied verbatim). {@code issuedAt} null means
+   * {@code publishedAt}.
    */
   public static String encodeWithoutId(
       String room,
@@ -49,9 +51,7 @@ public final class EnvelopeCodec {
       g.writeStringField("type", type);
       g.writeFieldName("payload");
       g.writeRawValue(payloadJson);
-      if (issuedAt != null) {
-        g.writeStringField("issuedAt", issuedAt.toString());
-      }
+      g.writeStringField("issuedAt", Envelope.issuedAtOr(issuedAt, publishedAt).toString());
       g.writeStringField("publishedAt", publishedAt.toString());
       if (nonce != null) {
         g.writeStringField("nonce", nonce);

@@ -139,9 +139,33 @@ class EnvelopeCodecGoldenTest {
   @Test
   void leavesAbsentOptionalFieldsOut() throws IOException {
     String minimal = new String(bytes("golden/envelope-minimal.json"), StandardCharsets.UTF_8);
-    for (String field : List.of("issuedAt", "nonce", "actor")) {
+    for (String field : List.of("nonce", "actor")) {
       assertThat(minimal).doesNotContain("\"" + field + "\"");
     }
+  }
+
+  @Test
+  void withoutATimestampIssuedAtIsPublishedAt() throws IOException {
+    JsonNode minimal = MAPPER.readTree(bytes("golden/envelope-minimal.json"));
+    assertThat(minimal.get("issuedAt").asText()).isEqualTo(minimal.get("publishedAt").asText());
+    Instant published = Instant.parse("2024-05-01T10:00:01Z");
+    String stored =
+        EnvelopeCodec.encodeWithoutId("team:42", "t.x", "{}", null, published, null, null);
+    assertThat(stored).contains("\"issuedAt\":\"2024-05-01T10:00:01Z\"");
+    assertThat(
+            new Envelope(
+                    "i", "team:42", "t.x", MAPPER.createObjectNode(), null, published, null, null)
+                .issuedAt())
+        .isEqualTo(published);
+  }
+
+  @Test
+  void decodingAnEnvelopeWithoutIssuedAtFillsItFromPublishedAt() {
+    Envelope old =
+        EnvelopeCodec.decode(
+            "{\"v\":1,\"id\":\"i\",\"room\":\"a:b\",\"type\":\"t\",\"payload\":{},"
+                + "\"publishedAt\":\"2024-05-01T10:00:00Z\"}");
+    assertThat(old.issuedAt()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
   }
 
   private static ObjectNode object(String json) {

@@ -227,7 +227,7 @@ public final class MemoryEventLog implements EventLog {
     if (nonceKey != null) {
       EventId seen = partition.seenNonce(nonceKey, now);
       if (seen != null) {
-        return new Appended(seen, draft.room(), true);
+        return new Appended(seen, draft.room(), true, null);
       }
     }
     partition.trim(now - retention.toMillis());
@@ -241,6 +241,7 @@ public final class MemoryEventLog implements EventLog {
             Instant.ofEpochMilli(now),
             draft.nonce(),
             draft.actor());
+    String envelope = EnvelopeCodec.withId(stored, id.toString());
     partition.add(
         new StoredEvent(
             index,
@@ -248,12 +249,12 @@ public final class MemoryEventLog implements EventLog {
             draft.room(),
             draft.type(),
             EventType.isVolatile(draft.type()),
-            EnvelopeCodec.withId(stored, id.toString()),
+            envelope,
             draft.traceparent()));
     if (nonceKey != null) {
       partition.rememberNonce(nonceKey, id, now + idempotencyWindow.toMillis());
     }
-    return new Appended(id, draft.room(), false);
+    return new Appended(id, draft.room(), false, envelope);
   }
 
   private Replay replayLocked(String room, EventId since, int maxEvents) {

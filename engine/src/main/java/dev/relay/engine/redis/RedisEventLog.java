@@ -248,25 +248,6 @@ public final class RedisEventLog implements EventLog {
               layout.epochKey(partition),
               layout.idempotencyKey(draft.room(), draft.nonce())
             };
-    String[] args = appendArgs(draft);
-    CompletionStage<List<Object>> run = c.evalsha(appendSha, ScriptOutputType.MULTI, keys, args);
-    if (evalFallback) {
-      run =
-          run.exceptionallyCompose(
-              failure ->
-                  RedisConnections.unwrap(failure) instanceof RedisNoScriptException
-                      ? c.eval(APPEND_SCRIPT, ScriptOutputType.MULTI, keys, args)
-                      : CompletableFuture.failedStage(failure));
-    }
-    return run.thenApply(
-        reply ->
-            new Appended(
-                EventId.ofStreamId((String) reply.get(0), (String) reply.get(1)),
-                draft.room(),
-                "1".equals(reply.get(2))));
-  }
-
-  private String[] appendArgs(EventDraft draft) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String envelope =
         EnvelopeCodec.encodeWithoutId(
@@ -277,6 +258,29 @@ public final class RedisEventLog implements EventLog {
             now,
             draft.nonce(),
             draft.actor());
+    String[] args = appendArgs(draft, now, envelope);
+    CompletionStage<List<Object>> run = c.evalsha(appendSha, ScriptOutputType.MULTI, keys, args);
+    if (evalFallback) {
+      run =
+          run.exceptionallyCompose(
+              failure ->
+                  RedisConnections.unwrap(failure) instanceof RedisNoScriptException
+                      ? c.eval(APPEND_SCRIPT, ScriptOutputType.MULTI, keys, args)
+                      : CompletableFuture.failedStage(failure));
+    }
+    return run.thenApply(
+        reply -> {
+          EventId id = EventId.ofStreamId((String) reply.get(0), (String) reply.get(1));
+          boolean duplicate = "1".equals(reply.get(2));
+          return new Appended(
+              id,
+              draft.room(),
+              duplicate,
+              duplicate ? null : EnvelopeCodec.withId(envelope, id.toString()));
+        });
+  }
+
+  private String[] appendArgs(EventDraft draft, Instant now, String envelope) {
     List<String> args = new ArrayList<>(14);
     args.add(Epochs.random());
     args.add(Long.toString(Math.max(0, now.toEpochMilli() - settings.retention().toMillis())));

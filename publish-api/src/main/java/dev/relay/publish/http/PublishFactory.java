@@ -69,7 +69,8 @@ public class PublishFactory {
     return new ClientAddress(config.list("RELAY_TRUSTED_PROXIES"));
   }
 
-  @Singleton
+  /** Eager, so its meters exist at zero from start-up, before the first request. */
+  @Context
   PublishMetrics publishMetrics(MeterRegistry registry) {
     return new PublishMetrics(registry);
   }

@@ -72,23 +72,13 @@ class ObservabilityIT {
 
   @BeforeAll
   static void start() {
-    Optional<ApplicationContext> started =
-        ServiceMain.start(
-            new String[0],
-            new ServiceMain.Role(
-                "relay-observability-it",
-                0,
-                Map.of(
-                    "spec.name", "ObservabilityIT",
-                    "relay.publish.enabled", "true",
-                    "relay.gateway.enabled", "true",
-                    "relay.engine", "memory",
-                    "relay.api.key", API_KEY,
-                    "jwt.signing.secret", SECRET)),
-            name -> name.equals("PORT") ? "0" : null,
-            System.err);
-    assertThat(started).as("services started").isPresent();
-    context = started.get();
+    context =
+        Services.devMode(
+            "relay-observability-it",
+            Map.of(
+                "spec.name", "ObservabilityIT",
+                "relay.api.key", API_KEY,
+                "jwt.signing.secret", SECRET));
     base = "http://localhost:" + context.getBean(EmbeddedServer.class).getPort();
   }
 

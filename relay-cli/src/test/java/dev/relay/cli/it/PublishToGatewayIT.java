@@ -66,6 +66,26 @@ class PublishToGatewayIT {
   }
 
   @Test
+  void aHiddenVoteWithoutTimestampIsAcceptedAndCarriesIssuedAtEqualToPublishedAt()
+      throws Exception {
+    String session = "h-" + UUID.randomUUID();
+    try (WsTestClient alice = subscriber("alice", session)) {
+      HttpResponse<String> answer =
+          publish(
+              "{\"sessionId\":\""
+                  + session
+                  + "\",\"event\":\"vote.cast\","
+                  + "\"payload\":{\"issueKey\":\"SCRUM-2\",\"participantId\":\"acct-9\"}}");
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+
+      JsonNode event = alice.expectEvents(1).get(0);
+      assertThat(event.get("payload").has("value")).isFalse();
+      assertThat(event.get("publishedAt").asText()).isNotBlank();
+      assertThat(event.get("issuedAt").asText()).isEqualTo(event.get("publishedAt").asText());
+    }
+  }
+
+  @Test
   void anEventPublishedOverHttpReachesTheSessionsSubscribersWithEveryEnvelopeField()
       throws Exception {
     String session = "s-" + UUID.randomUUID();

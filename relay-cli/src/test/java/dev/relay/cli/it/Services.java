@@ -45,6 +45,26 @@ final class Services {
     return start(GatewayMain.ROLE, redisUrl, "relay.publish.enabled", extra);
   }
 
+  /**
+   * Both services in one context on the memory engine, as {@code ./relay dev} runs them, with
+   * {@link #API_KEY} and {@link #SECRET} unless {@code extra} overrides them.
+   */
+  static ApplicationContext devMode(String name, Map<String, Object> extra) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("relay.publish.enabled", "true");
+    properties.put("relay.gateway.enabled", "true");
+    properties.put("relay.engine", "memory");
+    properties.put("relay.api.key", API_KEY);
+    properties.put("jwt.signing.secret", SECRET);
+    properties.putAll(extra);
+    return ServiceMain.start(
+            new String[0],
+            new ServiceMain.Role(name, 0, Map.copyOf(properties)),
+            variable -> variable.equals("PORT") ? "0" : null,
+            System.err)
+        .orElseThrow(() -> new IllegalStateException(name + " did not start"));
+  }
+
   static URI uri(ApplicationContext context) {
     return context.getBean(EmbeddedServer.class).getURI();
   }

@@ -7,14 +7,15 @@ import dev.relay.engine.redis.RedisStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import java.util.Optional;
 
 /**
  * Registers the Redis connection counters of both Redis clients of a process (label {@code client}:
  * {@code events} for the event log, {@code stores} for presence, sessions, revocations and rate
- * limits). Absent on the memory engine. Counters are monotonic since start:
+ * limits). Counters are monotonic since start. Every series exists in every mode: on the memory
+ * engine (and for a client a process does not open) it stays at zero, so a dashboard or an alert
+ * over these names finds a series instead of "no data":
  *
  * <ul>
  *   <li>{@code relay_redis_connections_lost_total}: established connections that went down;
@@ -25,14 +26,18 @@ import java.util.Optional;
  */
 @Context
 @Named("redis-metrics")
-@Requires(property = "relay.engine", notEquals = "memory")
 public class RedisMetrics {
 
+  // Held here because meters keep only a weak reference to what they observe; the zero stand-ins
+  // for an absent client would otherwise be collected and read as NaN.
+  private final RedisStats events;
+  private final RedisStats stores;
+
   public RedisMetrics(EventLog log, Optional<RedisConnections> stores, MeterRegistry meters) {
-    if (log instanceof RedisEventLog redis) {
-      register(redis.redisStats(), "events", meters);
-    }
-    stores.ifPresent(s -> register(s.stats(), "stores", meters));
+    this.events = log instanceof RedisEventLog redis ? redis.redisStats() : new RedisStats();
+    this.stores = stores.map(RedisConnections::stats).orElseGet(RedisStats::new);
+    register(this.events, "events", meters);
+    register(this.stores, "stores", meters);
   }
 
   private static void register(RedisStats stats, String client, MeterRegistry meters) {

@@ -29,7 +29,7 @@ class EventSchemaRegistryTest {
   static {
     REQUIRED.put("participant.joined", List.of("participantId"));
     REQUIRED.put("participant.left", List.of("participantId"));
-    REQUIRED.put("vote.cast", List.of("issueKey", "participantId", "value"));
+    REQUIRED.put("vote.cast", List.of("issueKey", "participantId"));
     REQUIRED.put("votes.revealed", List.of("issueKey"));
     REQUIRED.put("issue.advanced", List.of("issueKey"));
     REQUIRED.put("estimate.applied", List.of("issueKey", "value"));
@@ -129,9 +129,22 @@ class EventSchemaRegistryTest {
     ObjectNode payload = MAPPER.createObjectNode().put("participantId", 7);
     assertThat(REGISTRY.validate("vote.cast", 1, payload))
         .containsExactlyInAnyOrder(
-            "payload.issueKey is required",
-            "payload.value is required",
-            "payload.participantId must be a string");
+            "payload.issueKey is required", "payload.participantId must be a string");
+  }
+
+  @Test
+  void aHiddenVoteIsAnnouncedWithoutItsValue() {
+    ObjectNode hidden =
+        MAPPER.createObjectNode().put("issueKey", "SCRUM-1").put("participantId", "acct-1");
+    assertThat(REGISTRY.validate("vote.cast", 1, hidden)).isEmpty();
+    hidden.put("value", "");
+    assertThat(REGISTRY.validate("vote.cast", 1, hidden))
+        .containsExactly("payload.value must not be empty");
+    hidden.put("value", "x".repeat(65));
+    assertThat(REGISTRY.validate("vote.cast", 1, hidden))
+        .singleElement()
+        .asString()
+        .startsWith("payload.value must be at most ");
   }
 
   @Test
@@ -189,7 +202,8 @@ class EventSchemaRegistryTest {
   @Test
   void isLoadedOnceAndSafeToShareAcrossThreads() {
     assertThat(EventSchemaRegistry.loadDefault()).isSameAs(REGISTRY);
-    ObjectNode invalid = JsonNodeFactory.instance.objectNode().put("issueKey", "SCRUM-1");
+    ObjectNode invalid =
+        JsonNodeFactory.instance.objectNode().put("issueKey", "SCRUM-1").put("value", true);
     List<List<String>> results =
         IntStream.range(0, 2_000)
             .parallel()
@@ -197,7 +211,9 @@ class EventSchemaRegistryTest {
             .distinct()
             .toList();
     assertThat(results)
-        .containsExactly(List.of("payload.participantId is required", "payload.value is required"));
+        .containsExactly(
+            List.of(
+                "payload.value must be a string or number", "payload.participantId is required"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.PresenceDirectory;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.StorePresenceDirectory;
+import dev.relay.service.http.Problem;
 import dev.relay.service.http.ProblemException;
 import dev.relay.service.logging.InstanceId;
 import io.micronaut.context.annotation.Requires;
@@ -22,6 +23,11 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -41,23 +47,55 @@ public class AdminController {
   public record RoomSummary(String room, int connections) {}
 
   @Serdeable
-  public record Rooms(String instanceId, int rooms, List<RoomSummary> top) {}
+  public record Rooms(
+      String instanceId,
+      @Schema(
+              description = "rooms with at least one connection on this instance",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          int rooms,
+      @Schema(
+              description = "the largest rooms first, at most 1000",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          List<RoomSummary> top) {}
 
   @Serdeable
-  public record Connection(String id, String sub) {}
+  public record Connection(
+      @Schema(
+              description = "the id DELETE /admin/connections/{id} takes",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          String id,
+      String sub) {}
 
   @Serdeable
   public record Member(String sub, Instant joinedAt) {}
 
   @Serdeable
   public record RoomDetail(
-      String room, String instanceId, List<Connection> connections, List<Member> members) {}
+      String room,
+      String instanceId,
+      @Schema(
+              description = "this instance's connections in the room",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          List<Connection> connections,
+      @Schema(
+              description = "members on every instance (presence store)",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          List<Member> members) {}
 
   @Serdeable
-  public record Revocation(String jti, Long exp) {}
+  @Schema(requiredProperties = {"jti", "exp"})
+  public record Revocation(
+      @Schema(description = "the token's jti", maxLength = 256) String jti,
+      @Schema(description = "the token's exp, Unix seconds; the entry is kept until then")
+          Long exp) {}
 
   @Serdeable
-  public record Revoked(String jti, boolean stored) {}
+  public record Revoked(
+      String jti,
+      @Schema(
+              description = "false when the jti was already revoked",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          boolean stored) {}
 
   private final AdminKey key;
   private final Hub hub;
@@ -79,6 +117,8 @@ public class AdminController {
   }
 
   @Get("/rooms")
+  @Operation(summary = "Rooms with connections on this instance, largest first")
+  @AdminApiDocs.AdminProblems
   Rooms rooms(@Nullable @Header("Authorization") String authorization) {
     authorize(authorization);
     List<RoomSummary> top =
@@ -91,8 +131,12 @@ public class AdminController {
   }
 
   @Get("/rooms/{room}")
+  @Operation(summary = "One room: this instance's connections and the members on every instance")
+  @AdminApiDocs.AdminProblems
   CompletionStage<RoomDetail> room(
-      @Nullable @Header("Authorization") String authorization, @PathVariable String room) {
+      @Nullable @Header("Authorization") String authorization,
+      @Parameter(description = "room name <kind>:<id>", example = "team:42") @PathVariable
+          String room) {
     authorize(authorization);
     List<Connection> connections =
         hub.members(room).stream()
@@ -112,6 +156,18 @@ public class AdminController {
   }
 
   @Delete("/connections/{id}")
+  @Operation(summary = "Close a connection of this instance with 4003 (forbidden)")
+  @ApiResponse(responseCode = "204", description = "the connection is being closed")
+  @ApiResponse(
+      responseCode = "404",
+      description =
+          "not_found: no such connection on this instance, or the admin API is off (no"
+              + " ADMIN_API_KEY)",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(implementation = Problem.class)))
+  @AdminApiDocs.AdminProblems
   HttpResponse<Void> disconnect(
       @Nullable @Header("Authorization") String authorization, @PathVariable String id) {
     authorize(authorization);
@@ -130,6 +186,22 @@ public class AdminController {
   }
 
   @Post("/revocations")
+  @Operation(
+      summary =
+          "Revoke a token's jti on every instance: new connections with it are refused, live ones"
+              + " closed")
+  @ApiResponse(
+      responseCode = "202",
+      description = "stored; every instance applies it",
+      content = @Content(schema = @Schema(implementation = Revoked.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "invalid_request: jti or exp missing or invalid (names the field)",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(implementation = Problem.class)))
+  @AdminApiDocs.AdminProblems
   CompletionStage<HttpResponse<Revoked>> revoke(
       @Nullable @Header("Authorization") String authorization, @Body Revocation revocation) {
     authorize(authorization);

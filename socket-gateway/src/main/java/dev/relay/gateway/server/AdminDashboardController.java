@@ -16,6 +16,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -77,6 +78,10 @@ public class AdminDashboardController {
   }
 
   @Get(produces = MediaType.TEXT_HTML)
+  @Operation(
+      summary =
+          "The live dashboard page: static HTML without secrets that asks for the admin key and"
+              + " polls /admin/stats")
   HttpResponse<byte[]> page() throws IOException {
     try (InputStream in = getClass().getResourceAsStream("/admin/dashboard.html")) {
       if (in == null) {
@@ -89,6 +94,8 @@ public class AdminDashboardController {
   }
 
   @Get("/stats")
+  @Operation(summary = "What the dashboard page shows: this instance's counters and connections")
+  @AdminApiDocs.AdminProblems
   Stats stats(@Nullable @Header("Authorization") String authorization) {
     key.authorize(authorization);
     Timer dispatch = meters.find("relay.fanout.latency").tag("stage", "dispatch").timer();

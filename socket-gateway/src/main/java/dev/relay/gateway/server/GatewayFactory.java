@@ -139,8 +139,7 @@ public class GatewayFactory {
             limiter,
             extras.eventLimits(),
             webhook.<ClientEventSink>map(w -> w).orElse(ClientEventSink.NONE),
-            settings.limits().maxClientPayloadBytes(),
-            Clock.systemUTC()),
+            settings.limits().maxClientPayloadBytes()),
         presence,
         settings.limits(),
         Clock.systemUTC());

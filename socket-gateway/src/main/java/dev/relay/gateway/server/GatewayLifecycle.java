@@ -19,10 +19,12 @@ import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,18 +91,22 @@ public class GatewayLifecycle {
           .tag("partition", Integer.toString(partition))
           .register(meters);
     }
-    webhook.ifPresent(
-        w -> {
-          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::delivered)
-              .tag("result", "delivered")
-              .register(meters);
-          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::failedAttempts)
-              .tag("result", "failed_attempt")
-              .register(meters);
-          FunctionCounter.builder("relay_webhook_deliveries", w, WebhookForwarder::dropped)
-              .tag("result", "dropped")
-              .register(meters);
-        });
+    // Registered with or without a webhook, so the series exist (at zero) in every mode. The
+    // counters observe this singleton (meters hold only a weak reference to what they observe).
+    Map<String, ToLongFunction<WebhookForwarder>> webhookResults =
+        Map.of(
+            "delivered", WebhookForwarder::delivered,
+            "failed_attempt", WebhookForwarder::failedAttempts,
+            "dropped", WebhookForwarder::dropped);
+    webhookResults.forEach(
+        (result, count) ->
+            FunctionCounter.builder(
+                    "relay_webhook_deliveries",
+                    this,
+                    self -> webhook.map(count::applyAsLong).orElse(0L))
+                .description("Webhook deliveries by outcome")
+                .tag("result", result)
+                .register(meters));
   }
 
   @EventListener

@@ -1,7 +1,6 @@
 package dev.relay.gateway.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.contracts.EnvelopeCodec;
 import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventType;
 import dev.relay.engine.Appended;
@@ -12,8 +11,6 @@ import dev.relay.engine.ratelimit.RateLimiter;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * connection is in, a valid and non-reserved event name ({@code presence.*} is the relay's own),
  * the payload size, the event contract, the per-connection rate limit of the event's family. Then
  * the event is appended with {@code actor} = the token's {@code sub} — through the same streams as
- * published events, so every gateway delivers it — and handed to the sink (the webhook). Replies on
- * {@code executor}. Thread-safe; holds no per-connection state.
+ * published events, so every gateway delivers it — and its stored envelope (the exact JSON every
+ * subscriber receives, same {@code id} and {@code publishedAt}) is handed to the sink (the
+ * webhook). Replies on {@code executor}. Thread-safe; holds no per-connection state.
  */
 public final class ClientEventPublisher {
 
@@ -39,7 +37,6 @@ public final class ClientEventPublisher {
   private final ClientEventLimits eventLimits;
   private final ClientEventSink sink;
   private final int maxPayloadBytes;
-  private final Clock clock;
 
   public ClientEventPublisher(
       EventLog log,
@@ -47,15 +44,13 @@ public final class ClientEventPublisher {
       RateLimiter limiter,
       ClientEventLimits eventLimits,
       ClientEventSink sink,
-      int maxPayloadBytes,
-      Clock clock) {
+      int maxPayloadBytes) {
     this.log = log;
     this.validator = validator;
     this.limiter = limiter;
     this.eventLimits = eventLimits;
     this.sink = sink;
     this.maxPayloadBytes = maxPayloadBytes;
-    this.clock = clock;
   }
 
   /**
@@ -84,7 +79,6 @@ public final class ClientEventPublisher {
             ? CompletableFuture.completedFuture(new RateDecision(true, 0))
             : limiter.tryAcquire(
                 "evt:" + connectionId + ":" + pattern, eventLimits.limit(pattern), 1);
-    Instant publishedAt = clock.instant();
     allowed
         .thenCompose(
             decision ->
@@ -99,13 +93,8 @@ public final class ClientEventPublisher {
               } else if (appended == null) {
                 reply.error(ErrorCodes.RATE_LIMITED, "too many " + pattern + " events");
               } else {
-                String eventId = appended.id().toString();
-                reply.ok(eventId);
-                sink.published(
-                    EnvelopeCodec.withId(
-                        EnvelopeCodec.encodeWithoutId(
-                            room, type, json, null, publishedAt, null, grant.sub()),
-                        eventId));
+                reply.ok(appended.id().toString());
+                sink.published(appended.envelopeJson());
               }
             },
             executor);
