@@ -101,7 +101,10 @@ final class OpenApiDocs {
               description = "idempotency key (24 h per room), like Idempotency-Key",
               maxLength = 128)
           String nonce,
-      @Schema(description = "ISO-8601; becomes issuedAt", format = "date-time") String timestamp) {}
+      @Schema(
+              description = "ISO-8601; becomes issuedAt (without it, issuedAt = publishedAt)",
+              format = "date-time")
+          String timestamp) {}
 
   /** The body of {@code POST /v1/events:batch}. */
   @Schema(name = "PublishBatch")
