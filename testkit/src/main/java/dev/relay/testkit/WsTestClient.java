@@ -158,6 +158,11 @@ public final class WsTestClient implements AutoCloseable {
     return closeCode.isDone();
   }
 
+  /** The next message, whatever it is, or null when none arrives within {@code wait}. */
+  public JsonNode poll(Duration wait) {
+    return next(wait);
+  }
+
   private JsonNode next(Duration wait) {
     try {
       return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,0 +1,89 @@
+package dev.relay.cli.hostile;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.relay.testkit.RawWebSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attack: a WebSocket with no token and no {@code Origin} floods ping frames (60 MiB at most) and
+ * never reads, so every pong the gateway owes it backs up behind a 4 KiB receive window.
+ *
+ * <p>Bound (SPEC §10): pongs are queued only within the 1 MiB outbound budget (over → close 1013);
+ * the 10 s authentication deadline (close 4001) holds whatever the client sends; a close completes
+ * within 5 s although the peer never reads. So the TCP connection is gone within 15 s of the
+ * upgrade, the gateway's memory (heap after GC + direct) grows by at most 2 MiB during the flood,
+ * and it prints at most 2 log lines about the connection, INFO/WARN, without a stack trace.
+ */
+class PingFloodIT {
+
+  private static final long FLOOD_BYTES = 60L * 1024 * 1024;
+  private static HostileStack stack;
+  private static GatewayProbe probe;
+
+  @BeforeAll
+  static void start() {
+    stack = HostileStack.start("ping-flood");
+    probe = new GatewayProbe(stack);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @Test
+  void pingFloodOnRealtimeIsBoundedAndEndsByTheAuthDeadline() throws Exception {
+    flood("/realtime");
+  }
+
+  @Test
+  void pingFloodOnSocketIoIsBoundedAndEndsByTheAuthDeadline() throws Exception {
+    flood(SocketIoRaw.PATH);
+  }
+
+  private void flood(String path) throws Exception {
+    GatewayProbe.Memory before = probe.memoryAfterGc();
+    int mark = probe.logMark();
+    RawWebSocket socket = RawWebSocket.open(stack.gatewayAddress(), path, Map.of(), 4096);
+    long opened = System.nanoTime();
+    byte[] ping = RawWebSocket.frame(RawWebSocket.PING, new byte[125]);
+    try (HostileWriter writer =
+        HostileWriter.start(socket, HostileWriter.repeat(ping, 256), FLOOD_BYTES)) {
+      // the flood's peak: every byte sent, the server stopped reading, or 8 s (< auth deadline)
+      await()
+          .atMost(Duration.ofSeconds(9))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !writer.flooding() || since(opened).toMillis() >= 8_000);
+      GatewayProbe.Memory peak = probe.memoryAfterGc();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> writer.ended() || since(opened).toMillis() > 17_000);
+      Duration lifetime = Duration.ofNanos(writer.endedAtNanos() - opened);
+
+      SoftAssertions soft = new SoftAssertions();
+      soft.assertThat(socket.status()).as("upgrade status").isEqualTo(101);
+      soft.assertThat(peak.growthSince(before))
+          .as("memory growth after %d bytes of pings: %s -> %s", writer.sent(), before, peak)
+          .isLessThanOrEqualTo(HostileChecks.CONNECTION_MEMORY_BOUND);
+      soft.assertThat(writer.ended())
+          .as("TCP connection ended within 15 s of the upgrade (10 s auth + 5 s close)")
+          .isTrue();
+      if (writer.ended()) {
+        soft.assertThat(lifetime).as("connection lifetime").isLessThan(Duration.ofMillis(15_500));
+      }
+      HostileChecks.logLines(soft, probe.logSince(mark), 2);
+      soft.assertAll();
+    }
+  }
+
+  private static Duration since(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.relay.cli.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.testkit.RawWebSocket;
+import dev.relay.testkit.WsTestClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attack: a client keeps a room its credentials no longer grant, by refreshing with a token for
+ * another session, or by revoking nothing but the token it connected with.
+ *
+ * <p>Bound (SPEC §10 "Refresh narrows"): after {@code refresh} the connection leaves every room
+ * that neither the new token nor a subscription token it still holds grants, and is told ({@code
+ * unsubscribed}, {@code "reason":"revoked"}; Socket.IO event {@code unsubscribed} {@code {room,
+ * reason}}); no further event of that room reaches it. Revoking the {@code jti} of any token a live
+ * connection used closes it (4001) within a few seconds.
+ */
+class RefreshNarrowsIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static HostileStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = HostileStack.start("refresh-narrows");
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @Test
+  void refreshForAnotherSessionLeavesTheOldSessionRoomOnJson() throws Exception {
+    String sub = "narrow-" + UUID.randomUUID();
+    String oldSession = "old-" + UUID.randomUUID();
+    try (WsTestClient client = json(Tokens.connection(sub, oldSession, List.of(), List.of()))) {
+      assertThat(client.expect("welcome").get("rooms").toString())
+          .contains("session:" + oldSession);
+
+      Tokens.Token other = Tokens.connection(sub, "new-" + UUID.randomUUID(), List.of(), List.of());
+      client.sendJson("type", "refresh", "token", other.jwt());
+      JsonNode told =
+          awaitMessage(
+              client,
+              m ->
+                  "unsubscribed".equals(m.path("type").asText())
+                      && ("session:" + oldSession).equals(m.path("room").asText()));
+      assertThat(told.path("reason").asText()).isEqualTo("revoked");
+
+      assertThat(stack.publish("session:" + oldSession, "vote.cast", "{\"n\":1}")).isEqualTo(202);
+      client.expectNothing(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void refreshKeepsARoomGrantedByASubscriptionTokenStillHeld() throws Exception {
+    String sub = "keeper-" + UUID.randomUUID();
+    String task = "task:" + UUID.randomUUID();
+    try (WsTestClient client = json(Tokens.connection(sub, null, List.of(), List.of()))) {
+      client.expect("welcome");
+      client.sendJson("type", "subscribe", "room", task, "token", Tokens.subscription(sub, task));
+      client.expect("subscribed");
+      client.sendJson(
+          "type", "refresh", "token", Tokens.connection(sub, null, List.of(), List.of()).jwt());
+      client.expect("refreshed");
+
+      assertThat(stack.publish(task, "task.updated", "{\"n\":1}")).isEqualTo(202);
+      assertThat(client.expectEvent("task.updated").path("room").asText()).isEqualTo(task);
+    }
+  }
+
+  @Test
+  void revokingTheTokenAConnectionStartedWithClosesItAfterARefresh() throws Exception {
+    String sub = "revoked-" + UUID.randomUUID();
+    String session = "s-" + UUID.randomUUID();
+    Tokens.Token first = Tokens.connection(sub, session, List.of(), List.of());
+    try (WsTestClient client = json(first)) {
+      client.expect("welcome");
+      client.sendJson(
+          "type", "refresh", "token", Tokens.connection(sub, session, List.of(), List.of()).jwt());
+      client.expect("refreshed");
+
+      assertThat(stack.revoke(first.jti(), first.exp())).isBetween(200, 204);
+      assertThat(client.closeCode()).isEqualTo(4001);
+    }
+  }
+
+  @Test
+  void refreshForAnotherSessionLeavesTheOldSessionRoomOnSocketIo() throws Exception {
+    String sub = "sio-narrow-" + UUID.randomUUID();
+    String oldSession = "old-" + UUID.randomUUID();
+    RawWebSocket socket =
+        SocketIoRaw.connect(
+            stack.gatewayAddress(),
+            Tokens.connection(sub, oldSession, List.of(), List.of()).jwt(),
+            64 * 1024);
+    try {
+      String other = Tokens.connection(sub, "new-" + UUID.randomUUID(), List.of(), List.of()).jwt();
+      SocketIoRaw.emit(socket, 1, "refresh", Map.of("token", other));
+      JsonNode told = null;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (told == null && System.nanoTime() < deadline) {
+        JsonNode args = SocketIoRaw.arguments(SocketIoRaw.next(socket, "2", WAIT));
+        if (args.path(0).asText().equals("unsubscribed")) {
+          told = args.path(1);
+        }
+      }
+      assertThat(told).as("an unsubscribed event").isNotNull();
+      assertThat(told.path("room").asText()).isEqualTo("session:" + oldSession);
+      assertThat(told.path("reason").asText()).isEqualTo("revoked");
+    } finally {
+      socket.close();
+    }
+  }
+
+  private static WsTestClient json(Tokens.Token token) {
+    return WsTestClient.connect(
+        "ws://127.0.0.1:" + stack.gateway().getPort() + "/realtime?token=" + token.jwt());
+  }
+
+  /** The first message matching {@code wanted} among the next few, within {@link #WAIT} each. */
+  private static JsonNode awaitMessage(WsTestClient client, Predicate<JsonNode> wanted) {
+    for (int i = 0; i < 10; i++) {
+      JsonNode next = client.expect(m -> true, "any message");
+      if (wanted.test(next)) {
+        return next;
+      }
+    }
+    throw new AssertionError("no matching message among the next 10");
+  }
+}

@@ -1,0 +1,215 @@
+package dev.relay.cli.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.relay.testkit.EngineIoPolling;
+import dev.relay.testkit.RawWebSocket;
+import dev.relay.testkit.WsTestClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attack: an authenticated subscriber stops reading while its room carries 200 events of 60 KB (12
+ * MB, twelve times the budget): a JSON WebSocket and a Socket.IO WebSocket behind a 4 KiB receive
+ * window, and an Engine.IO long-polling session that never polls again.
+ *
+ * <p>Bound (SPEC §10): once its unwritten (or, for polling, untaken) bytes pass the 1 MiB outbound
+ * budget the connection is closed (JSON 1013; Socket.IO the transport without DISCONNECT), counted
+ * once in {@code relay_errors_total{type="slow_consumer"}}, logged once; the TCP connection is gone
+ * within 5 s of that decision; the gateway's memory grows by at most 2 MiB; a healthy subscriber of
+ * the same room gets all 200 events in order meanwhile.
+ */
+class SlowConsumerIT {
+
+  private static final int EVENTS = 200;
+  private static final String PAYLOAD = "{\"blob\":\"" + "x".repeat(60_000) + "\"}";
+  private static HostileStack stack;
+  private static GatewayProbe probe;
+
+  @BeforeAll
+  static void start() {
+    stack = HostileStack.start("slow-consumer");
+    probe = new GatewayProbe(stack);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @Test
+  void jsonWebSocketThatStopsReadingIsClosedOnceOverBudget() throws Exception {
+    String room = room();
+    RawWebSocket socket =
+        RawWebSocket.open(
+            stack.gatewayAddress(),
+            "/realtime?token=" + Tokens.connection("slow-json", List.of(room)),
+            Map.of(),
+            4096);
+    assertThat(socket.readText(Duration.ofSeconds(10))).contains("\"welcome\"");
+    attackWebSocket(room, socket);
+  }
+
+  @Test
+  void socketIoWebSocketThatStopsReadingIsClosedOnceOverBudget() throws Exception {
+    String room = room();
+    RawWebSocket socket =
+        SocketIoRaw.connect(
+            stack.gatewayAddress(), Tokens.connection("slow-sio", List.of(room)), 4096);
+    attackWebSocket(room, socket);
+  }
+
+  @Test
+  void longPollingSessionThatNeverPollsAgainIsClosedOnceOverBudget() throws Exception {
+    String room = room();
+    EngineIoPolling polling = EngineIoPolling.open(stack.gateway());
+    assertThat(
+            polling.post("40{\"token\":\"" + Tokens.connection("slow-poll", List.of(room)) + "\"}"))
+        .isEqualTo(200);
+    assertThat(polling.poll().body()).contains("40");
+    Attack attack = Attack.start(room);
+    attack.awaitDecisionOrEnd(() -> false);
+    HttpResponse<String> late = polling.poll();
+
+    SoftAssertions soft = attack.check();
+    soft.assertThat(late.statusCode())
+        .as(
+            "a poll after the overflow finds the session closed (%d bytes offered)",
+            late.body().length())
+        .isEqualTo(400);
+    soft.assertAll();
+  }
+
+  private static void attackWebSocket(String room, RawWebSocket socket) throws Exception {
+    try (HostileWriter writer = HostileWriter.probe(socket)) {
+      Attack attack = Attack.start(room);
+      attack.awaitDecisionOrEnd(writer::ended);
+      if (attack.decidedAt != 0) {
+        await()
+            .atMost(Duration.ofSeconds(7))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> writer.ended() || System.nanoTime() - attack.decidedAt > 6_000_000_000L);
+      }
+      SoftAssertions soft = attack.check();
+      soft.assertThat(writer.ended()).as("TCP connection ended").isTrue();
+      if (writer.ended() && attack.decidedAt != 0) {
+        soft.assertThat(Duration.ofNanos(writer.endedAtNanos() - attack.decidedAt))
+            .as("from the slow_consumer count to the end of the TCP connection")
+            .isLessThan(Duration.ofMillis(5_200));
+      }
+      soft.assertAll();
+    }
+  }
+
+  private static String room() {
+    return "team:slow-" + UUID.randomUUID();
+  }
+
+  /** One run: a healthy subscriber, the measurements before, the publishing, the verdicts. */
+  private static final class Attack {
+
+    private final WsTestClient healthy;
+    private final GatewayProbe.Memory before;
+    private final double countedBefore;
+    private final int mark;
+    private final CompletableFuture<Long> published;
+    private volatile long decidedAt;
+
+    private Attack(
+        WsTestClient healthy,
+        GatewayProbe.Memory before,
+        double counted,
+        int mark,
+        CompletableFuture<Long> published) {
+      this.healthy = healthy;
+      this.before = before;
+      this.countedBefore = counted;
+      this.mark = mark;
+      this.published = published;
+    }
+
+    static Attack start(String room) {
+      WsTestClient healthy =
+          WsTestClient.connect(
+              "ws://127.0.0.1:"
+                  + stack.gateway().getPort()
+                  + "/realtime?token="
+                  + Tokens.connection("healthy-" + UUID.randomUUID(), List.of(room)));
+      healthy.expect("welcome");
+      GatewayProbe.Memory before = probe.memoryAfterGc();
+      double counted = probe.errors("slow_consumer");
+      int mark = probe.logMark();
+      CompletableFuture<Long> published =
+          CompletableFuture.supplyAsync(
+              () -> {
+                long accepted = 0;
+                for (int i = 0; i < EVENTS; i++) {
+                  accepted += stack.publish(room, "task.updated", PAYLOAD) == 202 ? 1 : 0;
+                }
+                return accepted;
+              });
+      return new Attack(healthy, before, counted, mark, published);
+    }
+
+    /**
+     * Waits until the gateway counts the slow consumer (that moment is the decision), or until
+     * {@code ended} holds after publishing, or 10 s after publishing finished.
+     */
+    void awaitDecisionOrEnd(java.util.function.BooleanSupplier ended) {
+      long[] publishedAt = {0};
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (probe.errors("slow_consumer") > countedBefore) {
+                  decidedAt = System.nanoTime();
+                  return true;
+                }
+                if (!published.isDone()) {
+                  return false;
+                }
+                if (publishedAt[0] == 0) {
+                  publishedAt[0] = System.nanoTime();
+                }
+                return ended.getAsBoolean() || System.nanoTime() - publishedAt[0] > 10_000_000_000L;
+              });
+    }
+
+    /** Every bound but the connection's own end, softly, so one run reports every symptom. */
+    SoftAssertions check() throws Exception {
+      long accepted = published.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      GatewayProbe.Memory after = probe.memoryAfterGc();
+      SoftAssertions soft = new SoftAssertions();
+      soft.assertThat(accepted).as("events accepted by publish-api").isEqualTo(EVENTS);
+      soft.assertThat(after.growthSince(before))
+          .as("memory growth: %s -> %s", before, after)
+          .isLessThanOrEqualTo(HostileChecks.CONNECTION_MEMORY_BOUND);
+      soft.assertThat(decidedAt).as("counted as slow_consumer").isNotZero();
+      soft.assertThat(probe.errors("slow_consumer") - countedBefore)
+          .as("slow_consumer counted once")
+          .isEqualTo(1.0);
+      int received = 0;
+      try {
+        for (; received < EVENTS; received++) {
+          healthy.expectEvent("task.updated");
+        }
+      } catch (AssertionError stalled) {
+        // reported below with the count
+      }
+      soft.assertThat(received).as("events the healthy subscriber got").isEqualTo(EVENTS);
+      healthy.close();
+      HostileChecks.logLines(soft, probe.logSince(mark), 2);
+      return soft;
+    }
+  }
+}
