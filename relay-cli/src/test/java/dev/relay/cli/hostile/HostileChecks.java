@@ -2,6 +2,7 @@ package dev.relay.cli.hostile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.function.Predicate;
 import org.assertj.core.api.SoftAssertions;
 
 /** The bounds every attack is held to (SPEC §10), checked the same way in every hostile IT. */
@@ -24,17 +25,26 @@ final class HostileChecks {
    * trace, its message within {@link #LOG_MESSAGE_BOUND}.
    */
   static void logLines(SoftAssertions soft, List<JsonNode> lines, int max) {
-    soft.assertThat(lines).as("log lines printed during the attack").hasSizeLessThanOrEqualTo(max);
-    for (JsonNode line : lines) {
-      soft.assertThat(line.isObject()).as("a JSON log line: %s", cut(line)).isTrue();
-      soft.assertThat(line.has("stack_trace")).as("stack trace in %s", cut(line)).isFalse();
-      soft.assertThat(line.path("level").asText())
-          .as("level of %s", cut(line))
-          .isIn("INFO", "WARN");
-      soft.assertThat(line.path("message").asText().length())
-          .as("message length of %s", cut(line))
-          .isLessThanOrEqualTo(LOG_MESSAGE_BOUND);
-    }
+    soft.assertThat(lines.size())
+        .as("log lines printed during the attack, the first: %s", first(lines, line -> true))
+        .isLessThanOrEqualTo(max);
+    Predicate<JsonNode> notJson = line -> !line.isObject();
+    Predicate<JsonNode> trace = line -> line.has("stack_trace");
+    Predicate<JsonNode> level =
+        line -> !List.of("INFO", "WARN").contains(line.path("level").asText());
+    Predicate<JsonNode> tooLong =
+        line -> line.path("message").asText().length() > LOG_MESSAGE_BOUND;
+    soft.assertThat(first(lines, notJson)).as("a line that is not JSON").isEmpty();
+    soft.assertThat(first(lines, trace)).as("a line with a stack trace").isEmpty();
+    soft.assertThat(first(lines, level)).as("a line neither INFO nor WARN").isEmpty();
+    soft.assertThat(first(lines, tooLong))
+        .as("a message over %d chars", LOG_MESSAGE_BOUND)
+        .isEmpty();
+  }
+
+  /** The first line matching {@code test}, cut to 300 characters, or "" when none does. */
+  private static String first(List<JsonNode> lines, Predicate<JsonNode> test) {
+    return lines.stream().filter(test).findFirst().map(HostileChecks::cut).orElse("");
   }
 
   private static String cut(JsonNode line) {

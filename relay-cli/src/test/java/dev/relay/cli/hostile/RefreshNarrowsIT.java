@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.testkit.RawWebSocket;
 import dev.relay.testkit.WsTestClient;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +59,7 @@ class RefreshNarrowsIT {
                       && ("session:" + oldSession).equals(m.path("room").asText()));
       assertThat(told.path("reason").asText()).isEqualTo("revoked");
 
-      assertThat(stack.publish("session:" + oldSession, "vote.cast", "{\"n\":1}")).isEqualTo(202);
+      assertThat(stack.publish("session:" + oldSession, "note.sent", "{\"n\":1}")).isEqualTo(202);
       client.expectNothing(Duration.ofSeconds(1));
     }
   }
@@ -74,8 +76,8 @@ class RefreshNarrowsIT {
           "type", "refresh", "token", Tokens.connection(sub, null, List.of(), List.of()).jwt());
       client.expect("refreshed");
 
-      assertThat(stack.publish(task, "task.updated", "{\"n\":1}")).isEqualTo(202);
-      assertThat(client.expectEvent("task.updated").path("room").asText()).isEqualTo(task);
+      assertThat(stack.publish(task, "note.sent", "{\"n\":1}")).isEqualTo(202);
+      assertThat(client.expectEvent("note.sent").path("room").asText()).isEqualTo(task);
     }
   }
 
@@ -109,13 +111,21 @@ class RefreshNarrowsIT {
       SocketIoRaw.emit(socket, 1, "refresh", Map.of("token", other));
       JsonNode told = null;
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (told == null && System.nanoTime() < deadline) {
-        JsonNode args = SocketIoRaw.arguments(SocketIoRaw.next(socket, "2", WAIT));
-        if (args.path(0).asText().equals("unsubscribed")) {
-          told = args.path(1);
+      List<String> seen = new ArrayList<>();
+      try {
+        while (told == null && System.nanoTime() < deadline) {
+          JsonNode args = SocketIoRaw.arguments(SocketIoRaw.next(socket, "2", WAIT));
+          seen.add(args.path(0).asText());
+          if (args.path(0).asText().equals("unsubscribed")) {
+            told = args.path(1);
+          }
         }
+      } catch (SocketTimeoutException quiet) {
+        // reported below
       }
-      assertThat(told).as("an unsubscribed event").isNotNull();
+      assertThat(told)
+          .as("an unsubscribed event within %s; events seen: %s", WAIT, seen)
+          .isNotNull();
       assertThat(told.path("room").asText()).isEqualTo("session:" + oldSession);
       assertThat(told.path("reason").asText()).isEqualTo("revoked");
     } finally {
@@ -128,14 +138,18 @@ class RefreshNarrowsIT {
         "ws://127.0.0.1:" + stack.gateway().getPort() + "/realtime?token=" + token.jwt());
   }
 
-  /** The first message matching {@code wanted} among the next few, within {@link #WAIT} each. */
+  /** The first message matching {@code wanted} among those arriving within {@link #WAIT}. */
   private static JsonNode awaitMessage(WsTestClient client, Predicate<JsonNode> wanted) {
-    for (int i = 0; i < 10; i++) {
-      JsonNode next = client.expect(m -> true, "any message");
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (JsonNode next = client.poll(WAIT);
+        next != null;
+        next = client.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
       if (wanted.test(next)) {
         return next;
       }
+      seen.add(next.path("type").asText());
     }
-    throw new AssertionError("no matching message among the next 10");
+    throw new AssertionError("no such message within " + WAIT + "; seen: " + seen);
   }
 }
