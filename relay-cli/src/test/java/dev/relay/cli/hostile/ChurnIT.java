@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attack: one subscribe-only connection sends 300 subscribe/unsubscribe pairs for one room as fast
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * presence.left} for that member at most once per second each; the condition is logged at most
  * once.
  */
+@ExtendWith(SharedStack.class)
 class ChurnIT {
 
   private static final int PAIRS = 300;
@@ -32,14 +33,9 @@ class ChurnIT {
   private static GatewayProbe probe;
 
   @BeforeAll
-  static void start() {
-    stack = HostileStack.start("churn");
-    probe = new GatewayProbe(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
+  static void start(HostileStack shared) {
+    stack = shared;
+    probe = new GatewayProbe(shared);
   }
 
   @Test

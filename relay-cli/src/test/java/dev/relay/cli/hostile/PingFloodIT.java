@@ -6,9 +6,9 @@ import dev.relay.testkit.RawWebSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attack: a WebSocket with no token and no {@code Origin} floods ping frames (60 MiB at most) and
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * upgrade, the gateway's memory (heap after GC + direct) grows by at most 2 MiB during the flood,
  * and it prints at most 2 log lines about the connection, INFO/WARN, without a stack trace.
  */
+@ExtendWith(SharedStack.class)
 class PingFloodIT {
 
   private static final long FLOOD_BYTES = 60L * 1024 * 1024;
@@ -27,14 +28,9 @@ class PingFloodIT {
   private static GatewayProbe probe;
 
   @BeforeAll
-  static void start() {
-    stack = HostileStack.start("ping-flood");
-    probe = new GatewayProbe(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
+  static void start(HostileStack shared) {
+    stack = shared;
+    probe = new GatewayProbe(shared);
   }
 
   @Test

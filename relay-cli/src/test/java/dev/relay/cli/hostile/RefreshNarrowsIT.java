@@ -1,6 +1,7 @@
 package dev.relay.cli.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.testkit.RawWebSocket;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attack: a client keeps a room its credentials no longer grant, by refreshing with a token for
@@ -26,19 +27,15 @@ import org.junit.jupiter.api.Test;
  * reason}}); no further event of that room reaches it. Revoking the {@code jti} of any token a live
  * connection used closes it (4001) within a few seconds.
  */
+@ExtendWith(SharedStack.class)
 class RefreshNarrowsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static HostileStack stack;
 
   @BeforeAll
-  static void start() {
-    stack = HostileStack.start("refresh-narrows");
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
+  static void start(HostileStack shared) {
+    stack = shared;
   }
 
   @Test
@@ -93,6 +90,9 @@ class RefreshNarrowsIT {
       client.expect("refreshed");
 
       assertThat(stack.revoke(first.jti(), first.exp())).isBetween(200, 204);
+      await("the connection closed after its first token was revoked")
+          .atMost(Duration.ofSeconds(5))
+          .until(client::isClosed);
       assertThat(client.closeCode()).isEqualTo(4001);
     }
   }

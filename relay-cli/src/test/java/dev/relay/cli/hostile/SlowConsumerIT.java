@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attack: an authenticated subscriber stops reading while its room carries 200 events of 60 KB (12
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * within 5 s of that decision; the gateway's memory grows by at most 2 MiB; a healthy subscriber of
  * the same room gets all 200 events in order meanwhile.
  */
+@ExtendWith(SharedStack.class)
 class SlowConsumerIT {
 
   private static final int EVENTS = 200;
@@ -36,14 +38,18 @@ class SlowConsumerIT {
   private static GatewayProbe probe;
 
   @BeforeAll
-  static void start() {
-    stack = HostileStack.start("slow-consumer");
-    probe = new GatewayProbe(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
+  static void start(HostileStack shared) throws Exception {
+    stack = shared;
+    probe = new GatewayProbe(shared);
+    // The same traffic to a healthy subscriber alone first: the buffer pools it needs are then in
+    // every baseline, and only what a hostile connection adds is measured.
+    String room = room();
+    try (WsTestClient healthy = healthySubscriber(room)) {
+      assertThat(publishAll(room).get(60, TimeUnit.SECONDS)).isEqualTo((long) EVENTS);
+      for (int i = 0; i < EVENTS; i++) {
+        healthy.expectEvent("load.blob");
+      }
+    }
   }
 
   @Test
@@ -114,6 +120,29 @@ class SlowConsumerIT {
     }
   }
 
+  private static WsTestClient healthySubscriber(String room) {
+    WsTestClient healthy =
+        WsTestClient.connect(
+            "ws://127.0.0.1:"
+                + stack.gateway().getPort()
+                + "/realtime?token="
+                + Tokens.connection("healthy-" + UUID.randomUUID(), List.of(room)));
+    healthy.expect("welcome");
+    return healthy;
+  }
+
+  /** Publishes the {@link #EVENTS} blobs to {@code room} in order; completes with the 202 count. */
+  private static CompletableFuture<Long> publishAll(String room) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long accepted = 0;
+          for (int i = 0; i < EVENTS; i++) {
+            accepted += stack.publish(room, "load.blob", PAYLOAD) == 202 ? 1 : 0;
+          }
+          return accepted;
+        });
+  }
+
   private static String room() {
     return "team:slow-" + UUID.randomUUID();
   }
@@ -142,25 +171,11 @@ class SlowConsumerIT {
     }
 
     static Attack start(String room) {
-      WsTestClient healthy =
-          WsTestClient.connect(
-              "ws://127.0.0.1:"
-                  + stack.gateway().getPort()
-                  + "/realtime?token="
-                  + Tokens.connection("healthy-" + UUID.randomUUID(), List.of(room)));
-      healthy.expect("welcome");
+      WsTestClient healthy = healthySubscriber(room);
       GatewayProbe.Memory before = probe.memoryAfterGc();
       double counted = probe.errors("slow_consumer");
       int mark = probe.logMark();
-      CompletableFuture<Long> published =
-          CompletableFuture.supplyAsync(
-              () -> {
-                long accepted = 0;
-                for (int i = 0; i < EVENTS; i++) {
-                  accepted += stack.publish(room, "load.blob", PAYLOAD) == 202 ? 1 : 0;
-                }
-                return accepted;
-              });
+      CompletableFuture<Long> published = publishAll(room);
       return new Attack(healthy, before, counted, mark, published);
     }
 
@@ -191,7 +206,7 @@ class SlowConsumerIT {
 
     /** Every bound but the connection's own end, softly, so one run reports every symptom. */
     SoftAssertions check() throws Exception {
-      long accepted = published.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      long accepted = published.get(60, TimeUnit.SECONDS);
       GatewayProbe.Memory after = probe.memoryAfterGc();
       SoftAssertions soft = new SoftAssertions();
       soft.assertThat(accepted).as("events accepted by publish-api").isEqualTo(EVENTS);
