@@ -103,16 +103,19 @@ class SlowConsumerIT {
     try (HostileWriter writer = HostileWriter.probe(socket)) {
       Attack attack = Attack.start(room);
       attack.awaitDecisionOrEnd(writer::ended);
-      if (attack.decidedAt != 0) {
+      if (attack.count.decided()) {
         await()
             .atMost(Duration.ofSeconds(7))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> writer.ended() || System.nanoTime() - attack.decidedAt > 6_000_000_000L);
+            .until(
+                () ->
+                    writer.ended()
+                        || System.nanoTime() - attack.count.decidedAtNanos() > 6_000_000_000L);
       }
       SoftAssertions soft = attack.check();
       soft.assertThat(writer.ended()).as("TCP connection ended").isTrue();
-      if (writer.ended() && attack.decidedAt != 0) {
-        soft.assertThat(Duration.ofNanos(writer.endedAtNanos() - attack.decidedAt))
+      if (writer.ended() && attack.count.decided()) {
+        soft.assertThat(Duration.ofNanos(writer.endedAtNanos() - attack.count.decidedAtNanos()))
             .as("from the slow_consumer count to the end of the TCP connection")
             .isLessThan(Duration.ofMillis(5_200));
       }
@@ -152,20 +155,19 @@ class SlowConsumerIT {
 
     private final WsTestClient healthy;
     private final GatewayProbe.Memory before;
-    private final double countedBefore;
+    private final SlowConsumerCount count;
     private final int mark;
     private final CompletableFuture<Long> published;
-    private volatile long decidedAt;
 
     private Attack(
         WsTestClient healthy,
         GatewayProbe.Memory before,
-        double counted,
+        SlowConsumerCount count,
         int mark,
         CompletableFuture<Long> published) {
       this.healthy = healthy;
       this.before = before;
-      this.countedBefore = counted;
+      this.count = count;
       this.mark = mark;
       this.published = published;
     }
@@ -173,10 +175,10 @@ class SlowConsumerIT {
     static Attack start(String room) {
       WsTestClient healthy = healthySubscriber(room);
       GatewayProbe.Memory before = probe.memoryAfterGc();
-      double counted = probe.errors("slow_consumer");
+      SlowConsumerCount count = SlowConsumerCount.from(probe);
       int mark = probe.logMark();
       CompletableFuture<Long> published = publishAll(room);
-      return new Attack(healthy, before, counted, mark, published);
+      return new Attack(healthy, before, count, mark, published);
     }
 
     /**
@@ -190,8 +192,7 @@ class SlowConsumerIT {
           .pollInterval(Duration.ofMillis(100))
           .until(
               () -> {
-                if (probe.errors("slow_consumer") > countedBefore) {
-                  decidedAt = System.nanoTime();
+                if (count.decided()) {
                   return true;
                 }
                 if (!published.isDone()) {
@@ -213,10 +214,8 @@ class SlowConsumerIT {
       soft.assertThat(after.growthSince(before))
           .as("memory growth: %s -> %s", before, after)
           .isLessThanOrEqualTo(HostileChecks.CONNECTION_MEMORY_BOUND);
-      soft.assertThat(decidedAt).as("counted as slow_consumer").isNotZero();
-      soft.assertThat(probe.errors("slow_consumer") - countedBefore)
-          .as("slow_consumer counted once")
-          .isEqualTo(1.0);
+      soft.assertThat(count.decided()).as("counted as slow_consumer").isTrue();
+      soft.assertThat(count.added()).as("slow_consumer counted once").isEqualTo(1.0);
       int received = 0;
       try {
         for (; received < EVENTS; received++) {
