@@ -57,7 +57,13 @@ class RefreshNarrowsIT {
       assertThat(told.path("reason").asText()).isEqualTo("revoked");
 
       assertThat(stack.publish("session:" + oldSession, "note.sent", "{\"n\":1}")).isEqualTo(202);
-      client.expectNothing(Duration.ofSeconds(1));
+      List<String> after = new ArrayList<>();
+      for (JsonNode next = client.poll(Duration.ofSeconds(1));
+          next != null;
+          next = client.poll(Duration.ofSeconds(1))) {
+        after.add(next.path("type").asText());
+      }
+      assertThat(after).as("messages after leaving the room").doesNotContain("event");
     }
   }
 
