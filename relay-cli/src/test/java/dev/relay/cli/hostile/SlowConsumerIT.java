@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.testkit.EngineIoPolling;
 import dev.relay.testkit.RawWebSocket;
 import dev.relay.testkit.WsTestClient;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -24,10 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * window, and an Engine.IO long-polling session that never polls again.
  *
  * <p>Bound (SPEC §10): once its unwritten (or, for polling, untaken) bytes pass the 1 MiB outbound
- * budget the connection is closed (JSON 1013; Socket.IO the transport without DISCONNECT), counted
- * once in {@code relay_errors_total{type="slow_consumer"}}, logged once; the TCP connection is gone
- * within 5 s of that decision; the gateway's memory grows by at most 2 MiB; a healthy subscriber of
- * the same room gets all 200 events in order meanwhile.
+ * budget the connection is closed (JSON 1013, read by a client that reads again at once after the
+ * overflow; Socket.IO the transport without DISCONNECT), counted once in {@code
+ * relay_errors_total{type="slow_consumer"}}, logged once; the TCP connection is gone within 5 s of
+ * that decision; the gateway's memory grows by at most 2 MiB; a healthy subscriber of the same room
+ * gets all 200 events in order meanwhile.
  */
 @ExtendWith(SharedStack.class)
 class SlowConsumerIT {
@@ -66,6 +69,27 @@ class SlowConsumerIT {
   }
 
   @Test
+  void jsonWebSocketThatReadsAgainAfterTheOverflowFindsClose1013() throws Exception {
+    String room = room();
+    try (RawWebSocket socket =
+        RawWebSocket.open(
+            stack.gatewayAddress(),
+            "/realtime?token=" + Tokens.connection("slow-json-1013", List.of(room)),
+            Map.of(),
+            4096)) {
+      assertThat(socket.readText(Duration.ofSeconds(10))).contains("\"welcome\"");
+      Attack attack = Attack.start(room);
+      attack.awaitDecisionOrEnd(() -> false);
+      int code = closeCodeReadingFor(socket, Duration.ofSeconds(4));
+      SoftAssertions soft = attack.check();
+      soft.assertThat(code)
+          .as("close code read at once after the slow_consumer count (-1: none in 4 s)")
+          .isEqualTo(1013);
+      soft.assertAll();
+    }
+  }
+
+  @Test
   void socketIoWebSocketThatStopsReadingIsClosedOnceOverBudget() throws Exception {
     String room = room();
     RawWebSocket socket =
@@ -84,6 +108,8 @@ class SlowConsumerIT {
     assertThat(polling.poll().body()).contains("40");
     Attack attack = Attack.start(room);
     attack.awaitDecisionOrEnd(() -> false);
+    // memory first: the late poll takes the backlog and would free what it cost
+    SoftAssertions soft = attack.check();
     String late;
     try {
       HttpResponse<String> answer = polling.poll();
@@ -91,8 +117,6 @@ class SlowConsumerIT {
     } catch (java.io.UncheckedIOException heldOpen) {
       late = "held open: " + heldOpen.getCause();
     }
-
-    SoftAssertions soft = attack.check();
     soft.assertThat(late)
         .as("a poll after the overflow finds the session closed")
         .startsWith("400");
@@ -144,6 +168,29 @@ class SlowConsumerIT {
           }
           return accepted;
         });
+  }
+
+  /**
+   * Reads everything the server still sends, for at most {@code wait}: the close frame's code, 1006
+   * when the TCP connection ends without one, -1 when neither happens in time.
+   */
+  private static int closeCodeReadingFor(RawWebSocket socket, Duration wait) throws IOException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        RawWebSocket.Frame frame =
+            socket.read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        if (frame == null) {
+          return 1006;
+        }
+        if (frame.opcode() == RawWebSocket.CLOSE) {
+          return frame.closeCode();
+        }
+      }
+    } catch (SocketTimeoutException quiet) {
+      // nothing more within the wait
+    }
+    return -1;
   }
 
   private static String room() {
