@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,11 +81,31 @@ class SlowConsumerIT {
       assertThat(socket.readText(Duration.ofSeconds(10))).contains("\"welcome\"");
       Attack attack = Attack.start(room);
       attack.awaitDecisionOrEnd(() -> false);
-      int code = closeCodeReadingFor(socket, Duration.ofSeconds(4));
+      int code = readUntilEnd(socket, Duration.ofSeconds(4)).code();
       SoftAssertions soft = attack.check();
       soft.assertThat(code)
           .as("close code read at once after the slow_consumer count (-1: none in 4 s)")
           .isEqualTo(1013);
+      soft.assertAll();
+    }
+  }
+
+  @Test
+  void socketIoWebSocketThatReadsAgainAfterTheOverflowSeesNoDisconnectPacket() throws Exception {
+    String room = room();
+    try (RawWebSocket socket =
+        SocketIoRaw.connect(
+            stack.gatewayAddress(), Tokens.connection("slow-sio-again", List.of(room)), 4096)) {
+      Attack attack = Attack.start(room);
+      attack.awaitDecisionOrEnd(() -> false);
+      Ending ending = readUntilEnd(socket, Duration.ofSeconds(4));
+      SoftAssertions soft = attack.check();
+      soft.assertThat(ending.code())
+          .as("the transport closed (-1: still open after 4 s)")
+          .isNotEqualTo(-1);
+      soft.assertThat(ending.texts())
+          .as("packets read before the end: no DISCONNECT, so the stock client recovers")
+          .doesNotContain("41");
       soft.assertAll();
     }
   }
@@ -170,27 +191,34 @@ class SlowConsumerIT {
         });
   }
 
+  /** How a connection ended for a client that read again: the close code, and what it read. */
+  private record Ending(int code, List<String> texts) {}
+
   /**
    * Reads everything the server still sends, for at most {@code wait}: the close frame's code, 1006
    * when the TCP connection ends without one, -1 when neither happens in time.
    */
-  private static int closeCodeReadingFor(RawWebSocket socket, Duration wait) throws IOException {
+  private static Ending readUntilEnd(RawWebSocket socket, Duration wait) throws IOException {
     long deadline = System.nanoTime() + wait.toNanos();
+    List<String> texts = new ArrayList<>();
     try {
       while (System.nanoTime() < deadline) {
         RawWebSocket.Frame frame =
             socket.read(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
         if (frame == null) {
-          return 1006;
+          return new Ending(1006, texts);
         }
         if (frame.opcode() == RawWebSocket.CLOSE) {
-          return frame.closeCode();
+          return new Ending(frame.closeCode(), texts);
+        }
+        if (frame.opcode() == RawWebSocket.TEXT) {
+          texts.add(frame.text().length() > 8 ? frame.text().substring(0, 8) : frame.text());
         }
       }
     } catch (SocketTimeoutException quiet) {
       // nothing more within the wait
     }
-    return -1;
+    return new Ending(-1, texts);
   }
 
   private static String room() {
