@@ -22,18 +22,17 @@ import org.awaitility.Awaitility;
  * The stack under attack, as an operator runs it: a {@code redis-server} of its own ({@link
  * RedisProcess}), {@code java -jar relay.jar publish-api} and {@code java -jar relay.jar gateway}
  * as separate processes with default settings: only the required variables are set (plus {@code
- * ADMIN_API_KEY} for revocations and {@code RELAY_ALLOWED_ORIGINS} when a test needs an origin);
- * every other {@code RELAY_*} variable of the test's environment is removed so defaults apply.
+ * ADMIN_API_KEY} for revocations; no {@code RELAY_ALLOWED_ORIGINS}: the attackers send no {@code
+ * Origin}); every other {@code RELAY_*} variable of the test's environment is removed so defaults
+ * apply.
  *
- * <p>One stack per test class; {@link #close()} stops only the processes it started, by their
- * handles.
+ * <p>{@link #close()} stops only the processes it started, by their handles.
  */
 final class HostileStack implements AutoCloseable {
 
   static final String API_KEY = "hostile-api-key-hostile-api-key-0001";
   static final String SECRET = "hostile-jwt-secret-hostile-jwt-secret-01";
   static final String ADMIN_KEY = "hostile-admin-key-hostile-admin-key-01";
-  static final String ORIGIN = "https://app.example.com";
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -75,7 +74,6 @@ final class HostileStack implements AutoCloseable {
       Map<String, String> gatewayEnv = new HashMap<>();
       gatewayEnv.put("JWT_SIGNING_SECRET", SECRET);
       gatewayEnv.put("ADMIN_API_KEY", ADMIN_KEY);
-      gatewayEnv.put("RELAY_ALLOWED_ORIGINS", ORIGIN);
       Path log = dir.resolve(name + "-gateway.log");
       gateway = launch("gateway", gatewayPort, redis, gatewayEnv, log);
       HostileStack stack =

@@ -6,10 +6,10 @@
  * <p><b>The stack.</b> {@link dev.relay.cli.hostile.HostileStack}: a {@code redis-server} of its
  * own and {@code java -jar target/relay.jar publish-api} / {@code gateway} as separate processes
  * with default settings (only {@code REDIS_URL}, {@code RELAY_API_KEY}, {@code JWT_SIGNING_SECRET},
- * {@code PORT}, {@code ADMIN_API_KEY}, {@code RELAY_ALLOWED_ORIGINS}; every other {@code RELAY_*}
- * variable removed). Most classes share one stack ({@link dev.relay.cli.hostile.SharedStack}); the
- * drain and handshake-limit attacks get their own because they change it for good. Process logs are
- * kept in {@code relay-cli/target/hostile/}.
+ * {@code PORT}, {@code ADMIN_API_KEY}; every other {@code RELAY_*} variable removed). Most classes
+ * share one stack ({@link dev.relay.cli.hostile.SharedStack}); the drain and handshake-limit
+ * attacks get their own because they change it for good. Process logs are kept in {@code
+ * relay-cli/target/hostile/}.
  *
  * <p><b>The clients.</b> {@link dev.relay.testkit.RawWebSocket} speaks RFC 6455 by hand on a plain
  * socket with a 4 KiB receive buffer and reads only when told, so the gateway's writes back up as
