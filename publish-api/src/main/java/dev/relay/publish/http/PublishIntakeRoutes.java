@@ -6,6 +6,7 @@ import dev.relay.service.intake.IntakeRoutes;
 import dev.relay.service.intake.IntakeRule;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
 import jakarta.inject.Singleton;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ import java.util.Map;
  */
 @Singleton
 @Requires(property = "relay.publish.enabled", notEquals = "false")
+// Routes for the Netty server's intake handlers; the Lambda handler has no Netty server.
+@Requires(classes = NettyServerCustomizer.class)
 public class PublishIntakeRoutes implements IntakeRoutes {
 
   private final Map<String, IntakeRule> limits;

@@ -3,6 +3,7 @@ package dev.relay.service.intake;
 import dev.relay.service.config.EnvConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
@@ -20,6 +21,8 @@ import java.util.List;
  * when the server starts, so a bad value stops start-up.
  */
 @Singleton
+// The Lambda handler has no Netty server: without this the bean's definition fails to load there.
+@Requires(classes = NettyServerCustomizer.class)
 public class IntakePipeline implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
 
   private final Provider<EnvConfig> config;
