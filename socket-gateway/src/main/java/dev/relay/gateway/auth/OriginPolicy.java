@@ -2,6 +2,7 @@ package dev.relay.gateway.auth;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Which browser {@code Origin}s may open connections (SPEC §4). An entry is an exact origin ({@code
@@ -41,5 +42,22 @@ public final class OriginPolicy {
     }
     String port = origin.substring(base.length() + 1);
     return !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit);
+  }
+
+  /**
+   * The CORS headers of an answer to an allowed browser {@code origin} (credentials allowed, so the
+   * origin is echoed, never {@code *}); none for a request without {@code Origin}.
+   */
+  public static Map<String, String> corsHeaders(String origin) {
+    if (origin == null) {
+      return Map.of();
+    }
+    return Map.of(
+        "Access-Control-Allow-Origin",
+        origin,
+        "Access-Control-Allow-Credentials",
+        "true",
+        "Vary",
+        "Origin");
   }
 }

@@ -2,6 +2,9 @@ package dev.relay.gateway.netty;
 
 import dev.relay.gateway.transport.HttpEndpoint;
 import dev.relay.gateway.transport.HttpExchange;
+import dev.relay.gateway.transport.OutboundBudget;
+import dev.relay.gateway.transport.Transport;
+import dev.relay.service.intake.RequestDeadline;
 import dev.relay.service.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,12 +12,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -40,6 +46,7 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
 
   private final Map<String, HttpEndpoint> endpoints;
   private final int maxBodyBytes;
+  private final OutboundBudget budget;
   private Reading reading;
   private Exchange inFlight;
   private boolean discarding;
@@ -53,9 +60,13 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
   }
 
   public HttpEndpointHandler(
-      Map<String, HttpEndpoint> endpoints, int maxBodyBytes, ClientAddress clientAddress) {
+      Map<String, HttpEndpoint> endpoints,
+      int maxBodyBytes,
+      ClientAddress clientAddress,
+      OutboundBudget budget) {
     this.endpoints = endpoints;
     this.maxBodyBytes = maxBodyBytes;
+    this.budget = budget;
     this.clientAddress = clientAddress;
   }
 
@@ -100,6 +111,7 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
           done.body().release();
           inFlight =
               new Exchange(
+                  budget,
                   ctx.channel(),
                   done.request(),
                   done.uri(),
@@ -143,6 +155,7 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
 
   /** One request being answered; confined to the channel's event loop. */
   private static final class Exchange implements HttpExchange {
+    private final OutboundBudget budget;
     private final Channel channel;
     private final HttpRequest request;
     private final QueryStringDecoder uri;
@@ -152,11 +165,13 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
     private boolean answered;
 
     Exchange(
+        OutboundBudget budget,
         Channel channel,
         HttpRequest request,
         QueryStringDecoder uri,
         String body,
         String clientIp) {
+      this.budget = budget;
       this.channel = channel;
       this.request = request;
       this.uri = uri;
@@ -223,6 +238,23 @@ public final class HttpEndpointHandler extends ChannelInboundHandlerAdapter {
       if (!keepAlive) {
         written.addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    @Override
+    public Transport stream(Map<String, String> headers, Runnable onClosed) {
+      answered = true;
+      ChannelPipeline pipeline = channel.pipeline();
+      // A stream is answered for as long as it lives: no idle or request timer may cut it.
+      if (pipeline.get("idle-state") != null) {
+        pipeline.remove("idle-state");
+      }
+      RequestDeadline.release(pipeline);
+      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      headers.forEach((k, v) -> response.headers().set(k, v));
+      HttpUtil.setTransferEncodingChunked(response, true);
+      channel.writeAndFlush(response);
+      channel.closeFuture().addListener(done -> onClosed.run());
+      return new NettyTransport(channel, clientIp, budget, NettyTransport.Wire.HTTP_CHUNKS);
     }
 
     @Override

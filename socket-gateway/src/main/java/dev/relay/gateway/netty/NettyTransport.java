@@ -7,6 +7,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -17,27 +19,50 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link Transport} over a Netty WebSocket channel. Every outbound frame (text, pong, ping, close)
- * goes through {@link #fits}: the bytes Netty holds for the socket plus the frame must stay within
- * the {@link OutboundBudget}, else the connection is closed with 1013. Confined to the channel's
- * event loop, except {@link #touched}/{@link #lastSeenMillis} (any thread) and {@link #ping}/{@link
- * #abort} (which hop onto the loop).
+ * {@link Transport} over a Netty channel: a WebSocket, or an HTTP response streamed in chunks
+ * (SSE), as its {@link Wire} says. Every outbound frame (text, pong, ping, close) goes through
+ * {@link #fits}: the bytes Netty holds for the socket plus the frame must stay within the {@link
+ * OutboundBudget}, else the connection is closed with 1013. Confined to the channel's event loop,
+ * except {@link #touched}/{@link #lastSeenMillis} (any thread) and {@link #ping}/{@link #abort}
+ * (which hop onto the loop).
  */
 final class NettyTransport implements Transport {
 
-  /** A WebSocket frame header is at most 14 bytes; counted so empty frames are not free. */
-  private static final int FRAME_OVERHEAD = 14;
+  /** How text and the close travel on the channel. */
+  enum Wire {
+    /** WebSocket text frames and a close frame. */
+    WEBSOCKET,
+    /** Chunks of a streamed HTTP response, ended by the last chunk. */
+    HTTP_CHUNKS;
+
+    /** A frame header (WebSocket ≤ 14 bytes, chunk size line ≤ 10): empty writes are not free. */
+    private static final int OVERHEAD = 14;
+
+    Object text(byte[] utf8) {
+      return this == WEBSOCKET
+          ? new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8))
+          : new DefaultHttpContent(Unpooled.wrappedBuffer(utf8));
+    }
+
+    Object close(int code, String reason) {
+      return this == WEBSOCKET
+          ? new CloseWebSocketFrame(code, reason)
+          : LastHttpContent.EMPTY_LAST_CONTENT;
+    }
+  }
 
   private final Channel channel;
   private final String clientIp;
   private final OutboundBudget budget;
+  private final Wire wire;
   private volatile long lastSeenMillis = System.currentTimeMillis();
   private boolean closing;
 
-  NettyTransport(Channel channel, String clientIp, OutboundBudget budget) {
+  NettyTransport(Channel channel, String clientIp, OutboundBudget budget, Wire wire) {
     this.channel = channel;
     this.clientIp = clientIp;
     this.budget = budget;
+    this.wire = wire;
   }
 
   @Override
@@ -53,7 +78,7 @@ final class NettyTransport implements Transport {
   @Override
   public void sendText(byte[] utf8) {
     if (!closing && channel.isActive() && fits(utf8.length)) {
-      channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+      channel.writeAndFlush(wire.text(utf8));
     }
   }
 
@@ -82,9 +107,7 @@ final class NettyTransport implements Transport {
     if (!channel.isActive()) {
       return;
     }
-    channel
-        .writeAndFlush(new CloseWebSocketFrame(code, reason))
-        .addListener(ChannelFutureListener.CLOSE);
+    channel.writeAndFlush(wire.close(code, reason)).addListener(ChannelFutureListener.CLOSE);
     // A peer that does not read never lets the close frame out: drop it after the grace period.
     channel
         .eventLoop()
@@ -147,7 +170,7 @@ final class NettyTransport implements Transport {
   private boolean fits(int payloadBytes) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
     long queued = buffer == null ? 0 : buffer.totalPendingWriteBytes();
-    if (budget.admits(queued, (long) payloadBytes + FRAME_OVERHEAD)) {
+    if (budget.admits(queued, (long) payloadBytes + Wire.OVERHEAD)) {
       return true;
     }
     budget.overflowed(describe(), queued);
@@ -156,6 +179,6 @@ final class NettyTransport implements Transport {
   }
 
   private String describe() {
-    return "websocket " + channel.id().asShortText();
+    return (wire == Wire.WEBSOCKET ? "websocket " : "stream ") + channel.id().asShortText();
   }
 }

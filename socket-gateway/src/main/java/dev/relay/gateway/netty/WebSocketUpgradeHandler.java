@@ -192,7 +192,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     }
     removeHandlersAfter(ctx.pipeline(), ctx.name());
     RequestDeadline.release(ctx.pipeline()); // frames are not HTTP requests: no request deadline
-    NettyTransport transport = new NettyTransport(channel, clientIp, budget);
+    NettyTransport transport =
+        new NettyTransport(channel, clientIp, budget, NettyTransport.Wire.WEBSOCKET);
     String token = token(request, uri);
     // The request's (empty) last content was already taken while the attempt was checked: hand
     // the handshaker a complete request, or it would wait to aggregate one.

@@ -14,6 +14,7 @@ import dev.relay.gateway.netty.Heartbeats;
 import dev.relay.gateway.netty.WebSocketUpgradeHandler;
 import dev.relay.gateway.protocol.json.JsonProtocolConnection;
 import dev.relay.gateway.protocol.socketio.SocketIoGateway;
+import dev.relay.gateway.protocol.sse.SseEndpoint;
 import dev.relay.gateway.session.ClientEventPublisher;
 import dev.relay.gateway.session.ClientEventSink;
 import dev.relay.gateway.session.CloseCodes;
@@ -210,6 +211,21 @@ public class GatewayFactory {
         budget,
         services.admission()::attempt,
         () -> !drain.isDraining());
+  }
+
+  @Singleton
+  SseEndpoint sseEndpoint(
+      GatewaySettings settings,
+      SessionServices services,
+      SessionRegistry registry,
+      DrainState drain) {
+    return new SseEndpoint(
+        services,
+        registry,
+        new OriginPolicy(settings.allowedOrigins()),
+        services.admission()::attempt,
+        () -> !drain.isDraining(),
+        settings.sseHeartbeat());
   }
 
   @Singleton

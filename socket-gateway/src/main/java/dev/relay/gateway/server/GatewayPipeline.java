@@ -3,6 +3,8 @@ package dev.relay.gateway.server;
 import dev.relay.gateway.netty.HttpEndpointHandler;
 import dev.relay.gateway.netty.WebSocketUpgradeHandler;
 import dev.relay.gateway.protocol.socketio.SocketIoGateway;
+import dev.relay.gateway.protocol.sse.SseEndpoint;
+import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.service.net.ClientAddress;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
@@ -17,7 +19,8 @@ import java.util.Map;
 /**
  * Puts the {@link WebSocketUpgradeHandler} into every HTTP/1.1 connection of Micronaut's server,
  * right after the HTTP codec, so the gateway's WebSocket paths share the server's port, and after
- * it an {@link HttpEndpointHandler} that serves Engine.IO long-polling on {@code /socket.io/}.
+ * it an {@link HttpEndpointHandler} that serves Engine.IO long-polling on {@code /socket.io/} and
+ * the SSE fallback on {@code /realtime/sse}.
  */
 @Singleton
 @Requires(property = "relay.gateway.enabled", notEquals = "false")
@@ -27,13 +30,19 @@ public class GatewayPipeline implements BeanCreatedEventListener<NettyServerCust
   private final Provider<SocketIoGateway> socketIo;
   private final Provider<GatewaySettings> settings;
   private final Provider<GatewayExtras> extras;
+  private final Provider<SseEndpoint> sse;
+  private final Provider<OutboundBudget> budget;
 
   public GatewayPipeline(
       Provider<WebSocketUpgradeHandler> handler,
       Provider<SocketIoGateway> socketIo,
       Provider<GatewaySettings> settings,
-      Provider<GatewayExtras> extras) {
+      Provider<GatewayExtras> extras,
+      Provider<SseEndpoint> sse,
+      Provider<OutboundBudget> budget) {
     this.extras = extras;
+    this.sse = sse;
+    this.budget = budget;
     this.handler = handler;
     this.socketIo = socketIo;
     this.settings = settings;
@@ -75,9 +84,10 @@ public class GatewayPipeline implements BeanCreatedEventListener<NettyServerCust
                 WebSocketUpgradeHandler.NAME,
                 HttpEndpointHandler.NAME,
                 new HttpEndpointHandler(
-                    Map.of("/socket.io", socketIo.get().polling()),
+                    Map.of("/socket.io", socketIo.get().polling(), "/realtime/sse", sse.get()),
                     settings.get().socketIo().maxPayload(),
-                    new ClientAddress(extras.get().trustedProxies())));
+                    new ClientAddress(extras.get().trustedProxies()),
+                    budget.get()));
       }
     }
   }

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param drainWindow {@code RELAY_DRAIN_WINDOW}: on SIGTERM, connections are closed over this span
  * @param maxOutboundBytes {@code RELAY_MAX_OUTBOUND_BYTES}: bytes queued for one connection and not
  *     yet taken by it; over it the connection is closed 1013 (SPEC §10)
+ * @param sseHeartbeat {@code RELAY_SSE_HEARTBEAT}: how often an SSE stream gets a comment line
  * @param socketIo {@code RELAY_SIO_PING_INTERVAL}, {@code RELAY_SIO_PING_TIMEOUT}: Engine.IO
  *     heartbeat (25 s / 20 s); its max payload is {@code RELAY_MAX_FRAME_BYTES}
  */
@@ -41,6 +42,7 @@ public record GatewaySettings(
     Duration drainWindow,
     SessionLimits limits,
     long maxOutboundBytes,
+    Duration sseHeartbeat,
     EngineIoSettings socketIo) {
 
   public static GatewaySettings from(EnvConfig config, boolean devMode) {
@@ -71,6 +73,7 @@ public record GatewaySettings(
             config.duration("RELAY_AUTH_TIMEOUT", defaults.authTimeout(), Duration.ofSeconds(1)),
             subscribeLimit(config, defaults.subscribeLimit())),
         config.integer("RELAY_MAX_OUTBOUND_BYTES", 1 << 20, 16 * 1024, 1 << 30),
+        config.duration("RELAY_SSE_HEARTBEAT", Duration.ofSeconds(15), Duration.ofMillis(100)),
         new EngineIoSettings(
             config.duration(
                 "RELAY_SIO_PING_INTERVAL", Duration.ofSeconds(25), Duration.ofMillis(100)),

@@ -36,4 +36,12 @@ public interface HttpExchange {
 
   /** Runs {@code task} (on {@link #executor()}) if the connection closes before the answer. */
   void onAbort(Runnable task);
+
+  /**
+   * Answers 200 with {@code headers} and keeps the response open as a stream (SSE): the returned
+   * transport writes each text as it is, within the outbound budget, and its {@link
+   * Transport#close} ends the response and the connection. {@code onClosed} runs once, on the
+   * executor, when the connection is gone, whichever side ended it. Counts as the answer.
+   */
+  Transport stream(Map<String, String> headers, Runnable onClosed);
 }

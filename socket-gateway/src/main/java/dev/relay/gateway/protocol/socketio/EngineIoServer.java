@@ -76,7 +76,7 @@ public final class EngineIoServer implements HttpEndpoint {
       x.respond(403, EngineIoSession.TEXT, error(4, "Forbidden"));
       return;
     }
-    Map<String, String> cors = cors(origin);
+    Map<String, String> cors = OriginPolicy.corsHeaders(origin);
     if ("OPTIONS".equals(x.method())) {
       Map<String, String> headers = new HashMap<>(cors);
       headers.put("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
@@ -227,19 +227,6 @@ public final class EngineIoServer implements HttpEndpoint {
       return error(0, "Transport unknown");
     }
     return null;
-  }
-
-  private Map<String, String> cors(String origin) {
-    if (origin == null) {
-      return Map.of();
-    }
-    return Map.of(
-        "Access-Control-Allow-Origin",
-        origin,
-        "Access-Control-Allow-Credentials",
-        "true",
-        "Vary",
-        "Origin");
   }
 
   private static Map<String, String> withCors(Map<String, String> cors) {

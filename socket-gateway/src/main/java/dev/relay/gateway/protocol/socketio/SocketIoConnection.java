@@ -16,9 +16,11 @@ import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
+import dev.relay.gateway.session.OffsetRecovery;
 import dev.relay.gateway.session.Reply;
 import dev.relay.gateway.session.ReplyCodec;
 import dev.relay.gateway.session.RequestDispatcher;
+import dev.relay.gateway.session.ResumeOffset;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -58,7 +60,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   private ClientSession session;
   private RequestDispatcher dispatcher;
   private String pid;
-  private StreamVector floor;
+  private final OffsetRecovery.Floor floor = new OffsetRecovery.Floor();
   private boolean connecting;
   private boolean closed;
 
@@ -81,7 +83,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
     StringBuilder out = new StringBuilder(envelopeJson.length() + 420);
     out.append("42[\"event\",").append(envelopeJson);
     if (positions != null) {
-      out.append(",\"").append(RecoveryOffset.encode(positions)).append('"');
+      out.append(",\"").append(ResumeOffset.encode(positions)).append('"');
     }
     return out.append(']').toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -136,15 +138,10 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
 
   @Override
   public void sendEvent(Delivery delivery) {
-    StreamVector positions = delivery.positions();
-    if (floor != null && positions != null) {
-      if (SocketIoRecovery.dominates(positions, floor)) {
-        floor = null;
-      } else {
-        engine.sendFrame(
-            eventFrame(delivery.event().envelopeJson(), SocketIoRecovery.max(floor, positions)));
-        return;
-      }
+    StreamVector raised = floor.offsetFor(delivery);
+    if (raised != null) {
+      engine.sendFrame(eventFrame(delivery.event().envelopeJson(), raised));
+      return;
     }
     engine.sendFrame(delivery.frame(EVENT_FRAME));
     if (delivery.isLive()) {
@@ -248,7 +245,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   void recovered(ClientSession s, String samePid, StreamVector floor) {
     connecting = false;
     session = s;
-    this.floor = floor;
+    this.floor.set(floor);
     connected(samePid);
   }
 
