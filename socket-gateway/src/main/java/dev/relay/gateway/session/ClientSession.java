@@ -8,7 +8,6 @@ import dev.relay.contracts.protocol.json.ServerMessages.Member;
 import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
-import dev.relay.gateway.auth.SubscriptionGrant;
 import dev.relay.gateway.auth.TokenCheck;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
@@ -179,7 +178,8 @@ public final class ClientSession implements Subscriber {
       return;
     }
     String room = parsed.get().toString();
-    Authorization allowed = authorize(parsed.get(), token);
+    RoomAuthorization allowed =
+        RoomAuthorization.check(services.tokens(), grant, parsed.get(), token, id);
     if (allowed.refusal() != null) {
       reply.error(allowed.refusal(), "not allowed to join " + room);
       return;
@@ -367,25 +367,6 @@ public final class ClientSession implements Subscriber {
   private boolean visible(Delivery delivery) {
     String about = delivery.presenceSub();
     return about == null || (grant.has(Scope.PRESENCE) && !about.equals(grant.sub()));
-  }
-
-  /** Who allows joining a room: the connection token, a subscription token, or nobody. */
-  private record Authorization(String refusal, SubscriptionGrant subscription) {}
-
-  private Authorization authorize(RoomName room, String subscriptionToken) {
-    if (grant.allows(room)) {
-      return new Authorization(null, null);
-    }
-    if (subscriptionToken == null) {
-      return new Authorization(ErrorCodes.FORBIDDEN, null);
-    }
-    TokenCheck<SubscriptionGrant> check =
-        services.tokens().verifySubscription(subscriptionToken, grant.sub(), room.toString());
-    if (check instanceof TokenCheck.Refused<SubscriptionGrant> refused) {
-      LOG.info("subscription token refused on {}: {}", id, refused.reason());
-      return new Authorization(ErrorCodes.FORBIDDEN, null);
-    }
-    return new Authorization(null, ((TokenCheck.Valid<SubscriptionGrant>) check).grant());
   }
 
   private RoomState join(String room) {

@@ -76,18 +76,30 @@ class SseIT implements TestPropertyProvider {
     String token = gw.token("acct-1", session, List.of("team:*"), List.of());
     String resumeFrom;
     try (Stream stream = open("?token=" + token + "&rooms=" + team, null)) {
+      // After one event of each room, the resume point knows both rooms' streams: a point taken
+      // before the gateway saw any event of a room's stream cannot prove that room complete.
       gw.publish("session:" + session, "votes.revealed", REVEAL);
+      gw.publish(team, "task.created", "{\"taskId\":\"T-0\",\"teamId\":\"1\"}");
+      stream.nextEvent();
       resumeFrom = stream.nextEvent().id();
     }
-    List<String> missed = new ArrayList<>();
+    List<String> missedSession = new ArrayList<>();
+    List<String> missedTeam = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      missed.add(gw.publish("session:" + session, "votes.revealed", REVEAL));
-      missed.add(gw.publish(team, "task.created", "{\"taskId\":\"T-" + i + "\",\"teamId\":\"1\"}"));
+      missedSession.add(gw.publish("session:" + session, "votes.revealed", REVEAL));
+      missedTeam.add(
+          gw.publish(team, "task.created", "{\"taskId\":\"T-" + i + "\",\"teamId\":\"1\"}"));
     }
     try (Stream stream = open("?token=" + token + "&rooms=" + team, resumeFrom)) {
-      for (String id : missed) {
-        assertThat(stream.nextEvent().data()).contains("\"id\":\"" + id + "\"");
+      // Order is a per-room guarantee (SPEC §7); rooms in different partitions may interleave.
+      List<String> gotSession = new ArrayList<>();
+      List<String> gotTeam = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String data = stream.nextEvent().data();
+        (data.contains("\"room\":\"" + team + "\"") ? gotTeam : gotSession).add(idOf(data));
       }
+      assertThat(gotSession).containsExactlyElementsOf(missedSession);
+      assertThat(gotTeam).containsExactlyElementsOf(missedTeam);
       String live = gw.publish(team, "task.created", "{\"taskId\":\"T-9\",\"teamId\":\"1\"}");
       assertThat(stream.nextEvent().data()).contains("\"id\":\"" + live + "\"");
     }
@@ -95,7 +107,8 @@ class SseIT implements TestPropertyProvider {
     String token2 = gw.token("acct-1", session, List.of("team:*"), List.of());
     try (Stream stream =
         open("?token=" + token2 + "&rooms=" + team + "&lastEventId=" + resumeFrom, null)) {
-      assertThat(stream.nextEvent().data()).contains("\"id\":\"" + missed.get(0) + "\"");
+      String first = idOf(stream.nextEvent().data());
+      assertThat(first).isIn(missedSession.get(0), missedTeam.get(0));
     }
   }
 
@@ -122,6 +135,11 @@ class SseIT implements TestPropertyProvider {
         .isEqualTo(400);
     assertThat(plain("?token=" + token, Map.of("Origin", "https://evil.example")).statusCode())
         .isEqualTo(403);
+  }
+
+  private static String idOf(String envelope) {
+    int start = envelope.indexOf("\"id\":\"") + 6;
+    return envelope.substring(start, envelope.indexOf('"', start));
   }
 
   private HttpResponse<String> plain(String query, Map<String, String> headers) throws Exception {

@@ -10,7 +10,6 @@ import dev.relay.gateway.transport.Transport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -50,8 +49,7 @@ final class EngineIoSession {
   private boolean upgrading;
   private boolean closing;
   private boolean closed;
-  private ScheduledFuture<?> heartbeat;
-  private boolean pongDue;
+  private final EngineHeartbeat heartbeat;
 
   EngineIoSession(
       String sid,
@@ -68,6 +66,12 @@ final class EngineIoSession {
     this.executor = executor;
     this.cors = cors;
     this.onGone = onGone;
+    this.heartbeat =
+        new EngineHeartbeat(
+            executor,
+            settings,
+            () -> write(EnginePacket.of(EnginePacket.Type.PING)),
+            () -> abort("ping timeout"));
   }
 
   String sid() {
@@ -89,7 +93,7 @@ final class EngineIoSession {
 
   void start(EngineListener listener) {
     this.listener = listener;
-    schedulePing();
+    heartbeat.start();
   }
 
   EngineHandshake handshake(List<String> upgrades) {
@@ -216,7 +220,7 @@ final class EngineIoSession {
     }
     EnginePacket.Type type = p.type();
     if (type == EnginePacket.Type.PONG) {
-      onPong();
+      heartbeat.onPong();
     } else if (type == EnginePacket.Type.MESSAGE) {
       listener.onMessage(p.data());
     } else if (type == EnginePacket.Type.CLOSE) {
@@ -265,38 +269,6 @@ final class EngineIoSession {
     }
   }
 
-  /** The next ping in {@code pingInterval}; a pong due {@code pingTimeout} after it. */
-  private void schedulePing() {
-    heartbeat =
-        executor.schedule(
-            () -> {
-              if (closed) {
-                return;
-              }
-              pongDue = true;
-              write(EnginePacket.of(EnginePacket.Type.PING));
-              heartbeat =
-                  executor.schedule(
-                      () -> {
-                        if (pongDue) {
-                          abort("ping timeout");
-                        }
-                      },
-                      settings.pingTimeout().toMillis(),
-                      TimeUnit.MILLISECONDS);
-            },
-            settings.pingInterval().toMillis(),
-            TimeUnit.MILLISECONDS);
-  }
-
-  private void onPong() {
-    if (pongDue && !closed) {
-      pongDue = false;
-      heartbeat.cancel(false);
-      schedulePing();
-    }
-  }
-
   /** Ends the session at once, without flushing (protocol error, timeout, transport gone). */
   void abort(String reason) {
     if (closed) {
@@ -316,9 +288,7 @@ final class EngineIoSession {
       return;
     }
     closed = true;
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
-    }
+    heartbeat.stop();
     if (probe != null) {
       Transport t = probe;
       probe = null;
