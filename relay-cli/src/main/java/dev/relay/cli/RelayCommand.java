@@ -50,12 +50,26 @@ public final class RelayCommand implements Runnable {
   boolean verbose;
 
   public static void main(String[] args) {
+    boundNioBufferCache();
     if (ServiceCommands.runDirectly(args)) {
       return;
     }
     int code = commandLine(args).execute(args);
     if (code != 0) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * The JDK copies every heap buffer written to a socket into a temporary direct buffer and, by
+   * default, keeps one of any size per thread for reuse: one slow client's backlog flushed in a
+   * gathering write would leave megabytes of direct memory behind on that event loop for good.
+   * Buffers over 256 KiB are freed after use instead. Must run before any NIO use; an explicit
+   * {@code -Djdk.nio.maxCachedBufferSize} wins.
+   */
+  static void boundNioBufferCache() {
+    if (System.getProperty("jdk.nio.maxCachedBufferSize") == null) {
+      System.setProperty("jdk.nio.maxCachedBufferSize", Integer.toString(256 * 1024));
     }
   }
 

@@ -51,6 +51,9 @@ final class NettyTransport implements Transport {
     }
   }
 
+  /** Memory a queued frame holds beyond its bytes (buffer size class, entry, promise). */
+  private static final long FRAME_HOLDING = 256;
+
   private final Channel channel;
   private final String clientIp;
   private final OutboundBudget budget;
@@ -87,11 +90,18 @@ final class NettyTransport implements Transport {
     sendText(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Answers a client's ping, within the budget; takes ownership of {@code data}. */
+  /**
+   * Answers a client's ping, within the budget; takes ownership of {@code data}. The payload is
+   * copied: a ping's content is a slice of a read buffer, and a queued pong holding that slice
+   * would pin the whole buffer, far more memory than the budget counts.
+   */
   void pong(ByteBuf data) {
-    if (!closing && channel.isActive() && fits(data.readableBytes())) {
-      channel.writeAndFlush(new PongWebSocketFrame(data));
-    } else {
+    try {
+      if (!closing && channel.isActive() && fits(data.readableBytes())) {
+        ByteBuf copy = channel.alloc().directBuffer(data.readableBytes()).writeBytes(data);
+        channel.writeAndFlush(new PongWebSocketFrame(copy));
+      }
+    } finally {
       data.release();
     }
   }
@@ -169,8 +179,12 @@ final class NettyTransport implements Transport {
    */
   private boolean fits(int payloadBytes) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    long queued = buffer == null ? 0 : buffer.totalPendingWriteBytes();
-    if (budget.admits(queued, (long) payloadBytes + Wire.OVERHEAD)) {
+    // What a queued frame really holds is more than its bytes: its pooled buffer's size class and
+    // Netty's bookkeeping. Counting that per frame keeps a flood of tiny frames (pongs) within
+    // the budget in memory, not only in payload bytes.
+    long queued =
+        buffer == null ? 0 : buffer.totalPendingWriteBytes() + buffer.size() * FRAME_HOLDING;
+    if (budget.admits(queued, (long) payloadBytes + Wire.OVERHEAD + FRAME_HOLDING)) {
       return true;
     }
     budget.overflowed(describe(), queued);
