@@ -1,0 +1,136 @@
+// The SSE fallback (SPEC §14) over fake WebSocket and EventSource implementations.
+import assert from "node:assert/strict";
+import { beforeEach, test } from "node:test";
+import { RelayClient } from "../dist/index.js";
+import { FakeEventSource, FakeWebSocket, envelope, jwt, until } from "./fakes.mjs";
+
+let tokens;
+beforeEach(() => {
+  FakeWebSocket.reset();
+  FakeEventSource.reset();
+  tokens = 0;
+});
+
+function client() {
+  return new RelayClient("wss://relay.test/realtime", {
+    getToken: () => `token-${++tokens}`,
+    WebSocket: FakeWebSocket,
+    EventSource: FakeEventSource,
+    minDelay: 1,
+    maxDelay: 4,
+  });
+}
+
+async function blockWebSocketTwice() {
+  await until(() => FakeWebSocket.all.length === 1, "first attempt");
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeWebSocket.all.length === 2, "second attempt");
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeEventSource.all.length === 1, "an EventSource");
+  return FakeEventSource.last;
+}
+
+test("two WebSocket failures in a row switch to SSE with the token and the rooms", async () => {
+  const relay = client();
+  const got = [];
+  relay.subscribe("team:1", { onEvent: (e) => got.push(e.id) });
+  relay.subscribe("task:a b", { onEvent: (e) => got.push(e.id) });
+  const source = await blockWebSocketTwice();
+  assert.equal(source.url.origin + source.url.pathname, "https://relay.test/realtime/sse");
+  assert.equal(source.url.searchParams.get("token"), "token-3");
+  assert.equal(source.url.searchParams.get("rooms"), "team:1,task:a b");
+  assert.equal(source.url.searchParams.get("lastEventId"), null);
+  source.open();
+  source.message("p1", envelope("team:1", "e1"));
+  source.message("p2", { type: "event", event: envelope("task:a b", "e2") });
+  assert.deepEqual(got, ["e1", "e2"]);
+  await assert.rejects(relay.publish("team:1", "task.created", {}), (e) => e.code === "sse_only");
+  await assert.rejects(relay.presence("team:1"), (e) => e.code === "sse_only");
+  relay.close();
+  assert.ok(source.closed);
+});
+
+test("a failure after welcome does not count: one drop then one refusal stays on WebSocket", async () => {
+  const relay = client();
+  await until(() => FakeWebSocket.all.length === 1, "first attempt");
+  FakeWebSocket.last.open();
+  FakeWebSocket.last.receive({ type: "welcome", rooms: [] });
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeWebSocket.all.length === 2, "second attempt");
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeWebSocket.all.length === 3, "third attempt");
+  assert.equal(FakeEventSource.all.length, 0);
+  relay.close();
+});
+
+test("a dropped stream is reopened with lastEventId and a fresh token", async () => {
+  const relay = client();
+  relay.subscribe("team:1", { onEvent() {} });
+  const source = await blockWebSocketTwice();
+  source.open();
+  source.message("pos-9", envelope("team:1", "e9"));
+  source.fail();
+  assert.ok(source.closed, "the browser's own retry is not used");
+  await until(() => FakeEventSource.all.length === 2, "a new EventSource");
+  const again = FakeEventSource.last;
+  assert.equal(again.url.searchParams.get("lastEventId"), "pos-9");
+  assert.equal(again.url.searchParams.get("token"), "token-4");
+  relay.close();
+});
+
+test("recovered-false and the switch itself report onRecoveryFailed", async () => {
+  const relay = client();
+  const failed = [];
+  relay.subscribe("team:1", { onEvent() {}, onRecoveryFailed: (r) => failed.push(r) });
+  await until(() => FakeWebSocket.all.length === 1, "first attempt");
+  const ws = FakeWebSocket.last;
+  ws.open();
+  ws.receive({ type: "welcome", rooms: [] });
+  const [subscribe] = ws.sentOfType("subscribe");
+  ws.receive({ type: "subscribed", room: "team:1", recovered: false, ref: subscribe.ref });
+  ws.receive({ type: "event", event: envelope("team:1", "e1") });
+  ws.drop(1006);
+  await until(() => FakeWebSocket.all.length === 2, "second attempt");
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeWebSocket.all.length === 3, "third attempt");
+  FakeWebSocket.last.drop(1006);
+  await until(() => FakeEventSource.all.length === 1, "an EventSource");
+  assert.deepEqual(failed, ["team:1"], "events missed while switching cannot be ruled out");
+  FakeEventSource.last.open();
+  FakeEventSource.last.named("recovered-false");
+  assert.deepEqual(failed, ["team:1", "team:1"]);
+  relay.close();
+});
+
+test("subscribing on SSE reopens the stream with the new room and the last position", async () => {
+  const relay = client();
+  relay.subscribe("team:1", { onEvent() {} });
+  const source = await blockWebSocketTwice();
+  source.open();
+  source.message("pos-3", envelope("team:1", "e3"));
+  relay.subscribe("team:2", { onEvent() {} });
+  await until(() => FakeEventSource.all.length === 2, "a new EventSource");
+  assert.ok(source.closed);
+  assert.equal(FakeEventSource.last.url.searchParams.get("rooms"), "team:1,team:2");
+  assert.equal(FakeEventSource.last.url.searchParams.get("lastEventId"), "pos-3");
+  relay.close();
+});
+
+test("an SSE token is renewed by reopening before exp", async () => {
+  FakeWebSocket.reset();
+  const now = Math.floor(Date.now() / 1000);
+  const relay = new RelayClient("https://relay.test", {
+    getToken: () => jwt({ sub: "u", iat: now, exp: now + 1, n: ++tokens }),
+    WebSocket: FakeWebSocket,
+    EventSource: FakeEventSource,
+    minDelay: 1,
+    maxDelay: 4,
+  });
+  const source = await blockWebSocketTwice();
+  source.open();
+  source.message("pos-1", envelope("team:1", "e1"));
+  await until(() => FakeEventSource.all.length === 2, "a renewal", 3000);
+  assert.ok(source.closed);
+  assert.equal(FakeEventSource.last.url.searchParams.get("lastEventId"), "pos-1");
+  relay.close();
+});
