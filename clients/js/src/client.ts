@@ -75,7 +75,8 @@ export class RelayClient {
     if (this.subs.has(room)) throw new RelayError("invalid_message", `already subscribed to ${room}`);
     const sub = new Subscription(room, options, (s) => this.leave(s));
     this.subs.set(room, sub);
-    if (this.sse) this.reopenSse();
+    if (this.sse && options.token) queueMicrotask(() => this.end(sub, "sse_only"));
+    else if (this.sse) this.reopenSse();
     else if (this.state === "connected") this.sendSubscribe(sub);
     return sub;
   }
@@ -274,9 +275,10 @@ export class RelayClient {
       },
       this.options.EventSource ?? EventSource,
     );
-    // The WebSocket's per-room ids mean nothing to the SSE stream: rooms that may have missed
-    // events while switching are told so.
-    this.subs.forEach((s) => (s.lastId || s.confirmed) && s.recoveryFailed());
+    // The stream takes no subscription tokens (a room it may not join refuses the whole stream):
+    // those subscriptions end. The WebSocket's per-room ids mean nothing to the stream: rooms that
+    // may have missed events while switching are told so.
+    this.subs.forEach((s) => (s.options.token ? this.end(s, "sse_only") : (s.lastId || s.confirmed) && s.recoveryFailed()));
     this.reopenSse();
   }
 

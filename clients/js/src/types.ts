@@ -35,7 +35,8 @@ export interface SubscribeOptions {
   /**
    * The server ended this subscription: `revoked` (a refresh no longer grants the room),
    * `removed` (server-side unsubscribe), or the error code that refused the subscribe
-   * (`forbidden`, `unauthorized`, `invalid_message`, `limit_exceeded`, …). Never called after the
+   * (`forbidden`, `unauthorized`, `invalid_message`, `limit_exceeded`, …), or `sse_only` for a
+   * subscription token on the SSE fallback, which takes none. Never called after the
    * app's own `unsubscribe()`.
    */
   onClose?: (reason: string) => void;

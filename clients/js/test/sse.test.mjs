@@ -35,7 +35,10 @@ test("two WebSocket failures in a row switch to SSE with the token and the rooms
   const got = [];
   relay.subscribe("team:1", { onEvent: (e) => got.push(e.id) });
   relay.subscribe("task:a b", { onEvent: (e) => got.push(e.id) });
+  const closed = [];
+  relay.subscribe("task:9", { token: "sub-token", onEvent() {}, onClose: (r) => closed.push(r) });
   const source = await blockWebSocketTwice();
+  assert.deepEqual(closed, ["sse_only"], "the stream takes no subscription tokens");
   assert.equal(source.url.origin + source.url.pathname, "https://relay.test/realtime/sse");
   assert.equal(source.url.searchParams.get("token"), "token-3");
   assert.equal(source.url.searchParams.get("rooms"), "team:1,task:a b");
