@@ -26,7 +26,7 @@ const TRANSIENT = ["rate_limited", "unavailable"];
  * A connection to Relay's JSON protocol (SPEC §5, §14) that keeps itself up: it reconnects with
  * backoff, authenticates with `{"type":"auth"}` (never in the URL), resubscribes every room with
  * `since` = the last event id received there, refreshes its token before `exp`, and falls back to
- * SSE after two WebSocket attempts in a row failed before `welcome`. Not thread-safe (browsers and
+ * SSE (for good) when its first two WebSocket attempts failed before `welcome`. Not thread-safe (browsers and
  * Node run it on one event loop); callbacks run on that loop.
  */
 export class RelayClient {
@@ -41,6 +41,7 @@ export class RelayClient {
   private sse?: SseLink;
   private state: ConnectionState = "disconnected";
   private failures = 0;
+  private everWelcomed = false;
   private seq = 0;
   private closed = false;
   private timer?: ReturnType<typeof setTimeout>;
@@ -191,6 +192,7 @@ export class RelayClient {
 
   private welcomed(expiresAt: string | undefined, token: string): void {
     this.failures = 0;
+    this.everWelcomed = true;
     this.backoff.reset();
     this.setState("connected");
     this.scheduleRefresh(expiresAt ? Date.parse(expiresAt) : (tokenTimes(token)?.exp ?? 0) * 1000);
@@ -243,7 +245,9 @@ export class RelayClient {
       this.emit("error", new RelayError(code === 4003 ? "forbidden" : "message_too_big", `closed ${code}`));
       return;
     }
-    if (!welcomed && code < 4000) this.failures++;
+    // Only a WebSocket that never worked counts toward SSE: once it has, failures mean a gateway
+    // restarting or unreachable, and SSE (which cannot publish) would not help.
+    if (!welcomed && !this.everWelcomed && code < 4000) this.failures++;
     const canSse = this.options.sse !== false && (this.options.EventSource ?? globalThis.EventSource);
     if (this.failures >= 2 && canSse) return this.startSse();
     this.retry(code === 4029 ? (this.options.maxDelay ?? 20_000) : this.backoff.next());
@@ -276,9 +280,8 @@ export class RelayClient {
       this.options.EventSource ?? EventSource,
     );
     // The stream takes no subscription tokens (a room it may not join refuses the whole stream):
-    // those subscriptions end. The WebSocket's per-room ids mean nothing to the stream: rooms that
-    // may have missed events while switching are told so.
-    this.subs.forEach((s) => (s.options.token ? this.end(s, "sse_only") : (s.lastId || s.confirmed) && s.recoveryFailed()));
+    // those subscriptions end. No room was joined over WebSocket yet, so none has a gap to report.
+    this.subs.forEach((s) => s.options.token && this.end(s, "sse_only"));
     this.reopenSse();
   }
 
