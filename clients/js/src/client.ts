@@ -2,7 +2,7 @@ import { Backoff } from "./backoff.js";
 import { RelayError } from "./errors.js";
 import { SseLink } from "./sse.js";
 import { Subscription } from "./subscription.js";
-import { refreshDelay, tokenTimes } from "./token.js";
+import { expiresAtMillis, refreshDelay } from "./token.js";
 import type { ClientOptions, ConnectionState, Envelope, Member, SubscribeOptions } from "./types.js";
 
 type Message = { type: string; [key: string]: any };
@@ -171,7 +171,11 @@ export class RelayClient {
         if (request) {
           this.subscribing.delete(m.ref);
           if (TRANSIENT.includes(m.code)) {
-            setTimeout(() => this.state === "connected" && this.sendSubscribe(request.sub), this.backoff.next());
+            // Retried on this connection only: a reconnect resubscribes every room anyway.
+            const ws = this.ws;
+            const { sub } = request;
+            const retry = () => ws === this.ws && this.subs.get(sub.room) === sub && this.sendSubscribe(sub);
+            setTimeout(retry, this.backoff.next());
           } else {
             this.end(request.sub, m.code);
           }
@@ -195,7 +199,7 @@ export class RelayClient {
     this.everWelcomed = true;
     this.backoff.reset();
     this.setState("connected");
-    this.scheduleRefresh(expiresAt ? Date.parse(expiresAt) : (tokenTimes(token)?.exp ?? 0) * 1000);
+    this.scheduleRefresh(expiresAtMillis(expiresAt, token));
     for (const sub of this.subs.values()) this.sendSubscribe(sub);
     for (const entry of this.pending.values()) if (!entry.sent) this.sendPending(entry);
   }
@@ -224,7 +228,7 @@ export class RelayClient {
       try {
         const token = await this.options.getToken();
         const reply = await this.request({ type: "refresh", token });
-        this.scheduleRefresh(reply.expiresAt ? Date.parse(reply.expiresAt) : (tokenTimes(token)?.exp ?? 0) * 1000);
+        this.scheduleRefresh(expiresAtMillis(reply.expiresAt, token));
       } catch (e) {
         // A refused refresh: reconnect with a fresh token rather than wait for the 4008.
         if (!(e instanceof RelayError && e.code === "disconnected") && ws === this.ws) ws?.close();
@@ -303,7 +307,9 @@ export class RelayClient {
     if (this.subs.get(sub.room) !== sub) return;
     this.subs.delete(sub.room);
     if (this.sse) this.reopenSse();
-    else if (this.state === "connected") this.ws?.send(JSON.stringify({ type: "unsubscribe", room: sub.room }));
+    else if (this.state === "connected") {
+      this.ws?.send(JSON.stringify({ type: "unsubscribe", room: sub.room }));
+    }
   }
 
   private end(sub: Subscription | undefined, reason: string): void {

@@ -22,3 +22,11 @@ export function refreshDelay(expiresAt: number, now: number): number {
   const remaining = expiresAt - now;
   return Math.max(1000, Math.min(remaining * 0.75, remaining - 10_000));
 }
+
+/**
+ * When a connection expires, in ms since the epoch: the server's `expiresAt` (ISO-8601, from
+ * `welcome` or `refreshed`) when given, else the token's own `exp`; 0 when neither is known.
+ */
+export function expiresAtMillis(expiresAt: string | undefined, token: string): number {
+  return expiresAt ? Date.parse(expiresAt) : (tokenTimes(token)?.exp ?? 0) * 1000;
+}

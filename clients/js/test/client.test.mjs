@@ -189,6 +189,24 @@ test("a server-ended subscription calls onClose and is not rejoined", async () =
   relay.close();
 });
 
+test("a subscribe refused for rate reasons is retried on the same connection", async () => {
+  const relay = client();
+  const ws = await connected(relay);
+  const closed = [];
+  relay.subscribe("team:1", { onEvent() {}, onClose: (r) => closed.push(r) });
+  const [first] = ws.sentOfType("subscribe");
+  ws.receive({ type: "error", code: "rate_limited", ref: first.ref });
+  await until(() => ws.sentOfType("subscribe").length === 2, "a retry");
+  subscribedReply(ws, "team:1");
+  assert.deepEqual(closed, []);
+  relay.subscribe("team:2", { onEvent() {} }).unsubscribe();
+  const [, , gone] = ws.sentOfType("subscribe");
+  ws.receive({ type: "error", code: "rate_limited", ref: gone.ref });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ws.sentOfType("subscribe").length, 3, "no retry for a room left meanwhile");
+  relay.close();
+});
+
 test("the app's unsubscribe leaves the room and ends delivery", async () => {
   const relay = client();
   const ws = await connected(relay);
