@@ -272,6 +272,8 @@ export class RelayClient {
         rooms: () => [...this.subs.keys()],
         deliver: (event) => this.deliver(event),
         recoveryFailed: () => this.subs.forEach((s) => s.recoveryFailed()),
+        left: (room, reason) => this.end(this.subs.get(room), reason),
+        notice: (code) => this.emit("error", new RelayError(code)),
         opened: () => {
           this.backoff.reset();
           this.setState("connected");

@@ -8,6 +8,10 @@ export interface SseHost {
   deliver(event: Envelope): void;
   /** Every room may have missed events: the stream began with `event: recovered-false`. */
   recoveryFailed(): void;
+  /** The server took `room` out of the stream (`event: unsubscribed`, e.g. `revoked`). */
+  left(room: string, reason: string): void;
+  /** The server's `event: error` notice. */
+  notice(code: string): void;
   opened(): void;
   dropped(): void;
 }
@@ -63,8 +67,17 @@ export class SseLink {
       this.host.deliver(data.type === "event" && data.event ? data.event : data);
     };
     source.addEventListener("recovered-false", () => this.host.recoveryFailed());
-    source.onerror = () => {
-      if (this.source === source) {
+    source.addEventListener("unsubscribed", (e: MessageEvent) => {
+      const { room, reason } = JSON.parse(e.data);
+      this.host.left(room, reason);
+    });
+    source.onerror = (e: Event) => {
+      // The server's named `event: error` arrives here too, as a MessageEvent with data; the
+      // connection's own failures carry none.
+      const data = (e as MessageEvent).data;
+      if (data) {
+        this.host.notice(JSON.parse(data).code);
+      } else if (this.source === source) {
         this.stop();
         this.host.dropped();
       }

@@ -63,11 +63,13 @@ export class FakeEventSource {
   message(id, envelope) {
     this.onmessage?.({ data: JSON.stringify(envelope), lastEventId: id });
   }
-  named(type) {
-    (this.listeners[type] || []).forEach((l) => l({ type }));
+  named(type, data) {
+    const event = { type, data: data === undefined ? undefined : JSON.stringify(data) };
+    if (type === "error") this.onerror?.(event); // as the browser does for a named "error" event
+    else (this.listeners[type] || []).forEach((l) => l(event));
   }
   fail() {
-    this.onerror?.({});
+    this.onerror?.({ type: "error" });
   }
 }
 

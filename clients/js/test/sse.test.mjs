@@ -128,3 +128,23 @@ test("an SSE token is renewed by reopening before exp", async () => {
   assert.equal(FakeEventSource.last.url.searchParams.get("lastEventId"), "pos-1");
   relay.close();
 });
+
+test("the stream's unsubscribed ends that subscription; its error notice is reported, not a drop", async () => {
+  const relay = client();
+  const closed = [];
+  const errors = [];
+  relay.on("error", (e) => errors.push(e.code));
+  relay.subscribe("team:1", { onEvent() {}, onClose: (r) => closed.push(`team:1 ${r}`) });
+  relay.subscribe("team:2", { onEvent() {} });
+  const source = await blockWebSocketTwice();
+  source.open();
+  source.named("unsubscribed", { room: "team:1", reason: "revoked" });
+  source.named("error", { code: "rate_limited" });
+  assert.deepEqual(closed, ["team:1 revoked"]);
+  assert.deepEqual(errors, ["rate_limited"]);
+  assert.ok(!source.closed, "a notice does not end the stream");
+  source.fail();
+  await until(() => FakeEventSource.all.length === 2, "a new EventSource");
+  assert.equal(FakeEventSource.last.url.searchParams.get("rooms"), "team:2", "the revoked room is not asked again");
+  relay.close();
+});
