@@ -9,14 +9,15 @@ const RECENT_IDS = 256;
  * an exception thrown by the app's callback is reported on the console and never stops delivery.
  */
 export class Subscription {
-  /** Id of the last event delivered to the app; undefined until one arrived. */
+  /** @internal Id of the last event delivered to the app; undefined until one arrived. */
   lastId?: string;
-  /** True once the server confirmed this room at least once. */
+  /** @internal True once the server confirmed this room at least once. */
   confirmed = false;
-  /** True once ended, by the app or by the server; an ended subscription delivers nothing. */
+  /** @internal True once ended, by the app or by the server; an ended subscription delivers nothing. */
   ended = false;
   private readonly recent = new Set<string>();
 
+  /** @internal */
   constructor(
     readonly room: string,
     readonly options: SubscribeOptions,
@@ -31,7 +32,7 @@ export class Subscription {
     }
   }
 
-  /** Hands an event to the app once: a repeated id (e.g. a replay overlapping live delivery) is dropped. */
+  /** @internal Hands an event to the app once: a repeated id (e.g. a replay overlapping live delivery) is dropped. */
   deliver(event: Envelope): void {
     if (this.ended || this.recent.has(event.id)) {
       return;
@@ -44,13 +45,14 @@ export class Subscription {
     call(this.options.onEvent, event);
   }
 
+  /** @internal */
   recoveryFailed(): void {
     if (!this.ended) {
       call(this.options.onRecoveryFailed, this.room);
     }
   }
 
-  /** Ends the subscription on the server's word (`revoked`, `removed`, `forbidden`, …). */
+  /** @internal Ends the subscription on the server's word (`revoked`, `removed`, `forbidden`, …). */
   close(reason: string): void {
     if (!this.ended) {
       this.ended = true;
