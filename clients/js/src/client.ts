@@ -1,6 +1,7 @@
 import { Backoff } from "./backoff.js";
 import { RelayError } from "./errors.js";
 import { SseLink } from "./sse.js";
+import { Watchdog } from "./watchdog.js";
 import { Subscription } from "./subscription.js";
 import { expiresAtMillis, refreshDelay } from "./token.js";
 import type { ClientOptions, ConnectionState, Envelope, Member, SubscribeOptions } from "./types.js";
@@ -46,6 +47,7 @@ export class RelayClient {
   private closed = false;
   private timer?: ReturnType<typeof setTimeout>;
   private refreshTimer?: ReturnType<typeof setTimeout>;
+  private readonly watchdog: Watchdog;
 
   /** `url`: the gateway, as `https://host`, `wss://host` or `wss://host/realtime`. Connects at once. */
   constructor(
@@ -56,6 +58,12 @@ export class RelayClient {
     this.wsUrl = base.replace(/^http/, "ws") + "/realtime";
     this.sseUrl = base + "/realtime/sse";
     this.backoff = new Backoff(options.minDelay ?? 500, options.maxDelay ?? 20_000);
+    this.watchdog = new Watchdog(
+      options.pingInterval ?? 25_000,
+      options.timeout ?? 15_000,
+      () => this.ws?.send(JSON.stringify({ type: "ping" })),
+      () => this.giveUp(),
+    );
     this.connect();
   }
 
@@ -97,6 +105,7 @@ export class RelayClient {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.refreshTimer);
+    this.watchdog.stop();
     this.sse?.close();
     this.ws?.close(1000);
     this.ws = undefined;
@@ -135,10 +144,25 @@ export class RelayClient {
     const ws = new Ws(this.wsUrl);
     this.ws = ws;
     let welcomed = false;
+    this.giveUp = () => {
+      // Silent too long: counted like a close without a code (1006), before or after welcome.
+      if (this.ws === ws) {
+        this.ws = undefined;
+        ws.close();
+        this.dropped(1006, welcomed);
+      }
+    };
+    this.watchdog.connecting();
     ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
     ws.onmessage = (e: MessageEvent) => {
-      const m: Message = JSON.parse(e.data);
+      let m: Message;
+      try {
+        m = JSON.parse(e.data);
+      } catch {
+        return this.emit("error", new RelayError("invalid_message", "a frame that is not JSON"));
+      }
       if (m.type === "welcome") welcomed = true;
+      if (welcomed) this.watchdog.alive();
       this.handle(m, token);
     };
     ws.onclose = (e: CloseEvent) => {
@@ -148,6 +172,9 @@ export class RelayClient {
       }
     };
   }
+
+  /** Gives the current connection up (set per connection by {@link connect}). */
+  private giveUp: () => void = () => {};
 
   private handle(m: Message, token: string): void {
     const request = m.ref ? this.subscribing.get(m.ref) : undefined;
@@ -238,6 +265,7 @@ export class RelayClient {
 
   private dropped(code: number, welcomed: boolean): void {
     clearTimeout(this.refreshTimer);
+    this.watchdog.stop();
     this.subscribing.clear();
     this.rejectPending((p) => p.sent, "disconnected");
     if (this.closed) return;

@@ -47,6 +47,12 @@ export interface ClientOptions {
   getToken: () => string | Promise<string>;
   /** Fall back to SSE after two failed WebSocket attempts in a row (default true). */
   sse?: boolean;
+  /**
+   * Silence in ms after which the client sends a `ping` (default 25000), and how long it waits for
+   * the `welcome` or for any answer to that ping before it reconnects (default 15000).
+   */
+  pingInterval?: number;
+  timeout?: number;
   /** First and longest reconnect delay in ms (defaults 500 and 20000). */
   minDelay?: number;
   maxDelay?: number;

@@ -233,3 +233,31 @@ test("a forbidden close (4003) stops reconnecting and reports an error", async (
   assert.equal(FakeWebSocket.all.length, 1);
   assert.deepEqual(errors, ["forbidden"]);
 });
+
+test("a connection silent after a ping, or with no welcome in time, is given up and replaced", async () => {
+  const relay = client({ pingInterval: 30, timeout: 60 });
+  const ws = await connected(relay);
+  await until(() => ws.sentOfType("ping").length === 1, "a ping");
+  ws.receive({ type: "pong" });
+  await until(() => ws.sentOfType("ping").length === 2, "a second ping after the pong");
+  await until(() => FakeWebSocket.all.length === 2, "a reconnect after an unanswered ping");
+  assert.equal(ws.closedWith, 1005);
+  const stuck = FakeWebSocket.last;
+  stuck.open(); // upgraded, but the welcome never comes
+  await until(() => FakeWebSocket.all.length === 3, "a reconnect after no welcome");
+  assert.equal(stuck.closedWith, 1005);
+  relay.close();
+});
+
+test("a frame that is not JSON is reported and changes nothing else", async () => {
+  const relay = client();
+  const errors = [];
+  relay.on("error", (e) => errors.push(e.code));
+  const ws = await connected(relay);
+  ws.onmessage({ data: "not json" });
+  assert.deepEqual(errors, ["invalid_message"]);
+  const presence = relay.presence("team:1");
+  ws.receive({ type: "presence", members: [], ref: ws.sentOfType("presence")[0].ref });
+  assert.deepEqual(await presence, []);
+  relay.close();
+});
