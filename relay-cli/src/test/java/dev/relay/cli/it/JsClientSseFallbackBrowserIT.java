@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * The JS client's SSE fallback (SPEC §14) in real chromium: every WebSocket to {@code /realtime} is
  * refused as by a proxy, so after two failures the client streams {@code GET /realtime/sse}; events
  * arrive, and after the gateway is SIGKILLed and restarted the new stream resumes from the last
- * {@code id:} with every event exactly once and in order. Needs the gateway's SSE endpoint (on main
- * since b204c97; this branch alone lacks it).
+ * {@code id:} with every event exactly once and in order.
  */
 class JsClientSseFallbackBrowserIT {
 
