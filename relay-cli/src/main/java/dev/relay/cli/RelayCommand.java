@@ -50,7 +50,7 @@ public final class RelayCommand implements Runnable {
   boolean verbose;
 
   public static void main(String[] args) {
-    boundNioBufferCache();
+    configureBuffers();
     if (ServiceCommands.runDirectly(args)) {
       return;
     }
@@ -61,15 +61,26 @@ public final class RelayCommand implements Runnable {
   }
 
   /**
-   * The JDK copies every heap buffer written to a socket into a temporary direct buffer and, by
-   * default, keeps one of any size per thread for reuse: one slow client's backlog flushed in a
-   * gathering write would leave megabytes of direct memory behind on that event loop for good.
-   * Buffers over 256 KiB are freed after use instead. Must run before any NIO use; an explicit
-   * {@code -Djdk.nio.maxCachedBufferSize} wins.
+   * Buffer settings that keep a slow or hostile client's memory visible and bounded (SPEC §10).
+   * Must run before any NIO or Netty use; an explicit {@code -D} of either property wins.
+   *
+   * <ul>
+   *   <li>The JDK copies every heap buffer written to a socket into a temporary direct buffer and,
+   *       by default, keeps one of any size per thread: one backlog flushed in a gathering write
+   *       would leave megabytes of direct memory behind on that event loop for good. Buffers over
+   *       256 KiB are freed after use instead.
+   *   <li>Netty's pooled allocator (Netty 4.1's default) rather than 4.2's adaptive one: it reports
+   *       the bytes of buffers in use apart from the pool's free capacity, so operators (and the
+   *       hostile-client suite) can tell memory held by traffic from memory reserved for reuse
+   *       ({@code relay_netty_direct_active_bytes}, {@code relay_netty_direct_pool_bytes}).
+   * </ul>
    */
-  static void boundNioBufferCache() {
+  static void configureBuffers() {
     if (System.getProperty("jdk.nio.maxCachedBufferSize") == null) {
       System.setProperty("jdk.nio.maxCachedBufferSize", Integer.toString(256 * 1024));
+    }
+    if (System.getProperty("io.netty.allocator.type") == null) {
+      System.setProperty("io.netty.allocator.type", "pooled");
     }
   }
 

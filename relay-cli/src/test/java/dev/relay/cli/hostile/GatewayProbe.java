@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * direct buffer it allocates (pooled chunks and unpooled buffers) goes through {@code
  * ByteBuffer.allocateDirect} and is counted by the JDK's "direct" buffer pool; the issue's {@code
  * OutOfMemoryError: Cannot reserve … direct buffer memory} comes from that same JDK counter. It is
- * therefore the gateway's true direct footprint, including pooled memory Netty keeps after release
- * (an attack that makes the pool grow is charged for it).
+ * the gateway's direct footprint; of Netty's pool (a shared reserve that grows in whole chunks, and
+ * keeps them for reuse) only the bytes of buffers in use are counted, read from the gateway's
+ * {@code relay_netty_direct_active_bytes} and {@code relay_netty_direct_pool_bytes}.
  */
 final class GatewayProbe {
 
@@ -68,8 +69,15 @@ final class GatewayProbe {
         heap += (long) value(line);
       }
     }
-    return new Memory(
-        heap, (long) sample(metrics, "jvm_buffer_memory_used_bytes", "id=\"direct\""));
+    long direct = (long) sample(metrics, "jvm_buffer_memory_used_bytes", "id=\"direct\"");
+    double pool = sample(metrics, "relay_netty_direct_pool_bytes", null);
+    double active = sample(metrics, "relay_netty_direct_active_bytes", null);
+    if (pool >= 0 && active >= 0) {
+      // Netty's pool keeps released chunks for reuse by every connection: count what its
+      // buffers hold now, not the reserve (which grows in whole chunks, whoever asked first).
+      direct = direct - (long) pool + (long) active;
+    }
+    return new Memory(heap, direct);
   }
 
   /** The gateway's {@code GET /metrics}. */
@@ -137,10 +145,12 @@ final class GatewayProbe {
   }
 
   /** The sum of the samples of {@code name} whose labels contain {@code label}; -1 if none. */
+  /** The sum of {@code name}'s samples whose labels contain {@code label} (any when null). */
   private static double sample(String metrics, String name, String label) {
     double sum = -1;
     for (String line : metrics.split("\n")) {
-      if (line.startsWith(name + "{") && line.contains(label)) {
+      boolean named = line.startsWith(name + "{") || line.startsWith(name + " ");
+      if (named && (label == null || line.contains(label))) {
         sum = Math.max(sum, 0) + value(line);
       }
     }
@@ -148,6 +158,8 @@ final class GatewayProbe {
   }
 
   private static double value(String line) {
-    return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).strip().split(" ")[0]);
+    int labels = line.lastIndexOf('}');
+    String rest = labels >= 0 ? line.substring(labels + 1) : line.substring(line.indexOf(' '));
+    return Double.parseDouble(rest.strip().split(" ")[0]);
   }
 }

@@ -141,7 +141,7 @@ class PingFloodIT {
       SoftAssertions soft = new SoftAssertions();
       soft.assertThat(peak.growthSince(before))
           .as("memory growth after %d bytes of pings: %s -> %s", writer.sent(), before, peak)
-          .isLessThanOrEqualTo(HostileChecks.CONNECTION_MEMORY_BOUND);
+          .isLessThanOrEqualTo(HostileChecks.FLOODING_CONNECTION_MEMORY_BOUND);
       soft.assertThat(count.decided()).as("counted as slow_consumer").isTrue();
       soft.assertThat(count.added()).as("slow_consumer counted once").isEqualTo(1.0);
       soft.assertThat(writer.ended()).as("TCP connection ended").isTrue();
