@@ -76,11 +76,18 @@ class ReadmeSnippetsIT {
     List<String> curlOut = RelayRun.lines(curlRun.getInputStream());
     assertThat(curlRun.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(curlRun.exitValue()).as("curl block: %s", curlOut).isZero();
+    // The output is read on a thread of its own, which may still be at it when the process ends.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> String.join("\n", curlOut).contains("\"duplicate\""));
     assertThat(String.join("\n", curlOut))
         .contains("\"room\":\"session:demo\"")
         .contains("\"duplicate\":false");
 
     assertThat(browser.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> browserOut.contains("readme: event vote.cast"));
     assertThat(browserOut).as("browser").contains("readme: event vote.cast");
     assertThat(browser.exitValue()).isZero();
   }
