@@ -1,5 +1,6 @@
 // Drives Debian's chromium (headless, via playwright-core; Playwright never downloads a browser
-// here) through the Planning Poker demo of `./relay dev` and its admin page.
+// here) through the Planning Poker demo of `./relay dev` (Socket.IO), its live-feed page (the JS
+// client on the JSON protocol) and its admin page.
 // Usage: node demo-test.mjs <base-url> <admin-key> <screenshot.png>
 // Exits 0 when every step passed; otherwise prints the failed step and exits 1.
 import { chromium } from "playwright-core";
@@ -48,6 +49,13 @@ try {
     });
   };
 
+  step("the live feed (the JS client) connects to the same session");
+  const feed = await (await browser.newContext()).newPage();
+  feed.setDefaultTimeout(TIMEOUT);
+  feed.on("pageerror", (e) => console.log(`browser: [feed] page error: ${e.message}`));
+  await feed.goto(`${base}/demo/feed.html?session=${session}`);
+  await feed.waitForFunction(() => document.getElementById("state").textContent === "connected");
+
   step("two pages join the same session");
   const alice = await open("Alice");
   const bob = await open("Bob");
@@ -68,15 +76,15 @@ try {
   await expectText(alice.locator("#summary"), "average 6.5", "average");
   await alice.screenshot({ path: screenshot, fullPage: true });
 
-  step("the admin page shows the two connections");
+  step("the admin page shows the three connections (two players, the feed)");
   const admin = await (await browser.newContext()).newPage();
   admin.setDefaultTimeout(TIMEOUT);
   await admin.goto(`${base}/admin`);
   await admin.fill("#key", adminKey);
   await admin.click("#connect");
-  await expectText(admin.locator("#connections"), "2", "admin connections tile");
+  await expectText(admin.locator("#connections"), "3", "admin connections tile");
   await admin.waitForFunction(
-    () => document.querySelectorAll("#connection-rows tr").length === 2,
+    () => document.querySelectorAll("#connection-rows tr").length === 3,
   );
   const subs = await admin.locator("#connection-rows tr td:nth-child(2)").allTextContents();
   if (!subs.every((s) => s.startsWith("demo-"))) throw new Error(`admin rows: ${subs}`);
@@ -86,6 +94,10 @@ try {
   for (const page of [alice, bob]) {
     await expectText(page.locator("#issue"), "DEMO-2", "issue after advance");
     await page.waitForFunction(() => document.querySelectorAll("#votes li").length === 0);
+  }
+  step("the live feed saw the votes, the reveal and the advance");
+  for (const type of ["vote.cast", "votes.revealed", "issue.advanced"]) {
+    await feed.locator(`#events li[data-type="${type}"]`).first().waitFor({ timeout: TIMEOUT });
   }
   step("all steps passed");
 } catch (e) {

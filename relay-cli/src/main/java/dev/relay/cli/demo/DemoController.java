@@ -62,7 +62,10 @@ public class DemoController {
           "index.html", "text/html; charset=utf-8",
           "poker.js", "text/javascript; charset=utf-8",
           "poker.css", "text/css; charset=utf-8",
-          "socket.io.min.js", "text/javascript; charset=utf-8");
+          "socket.io.min.js", "text/javascript; charset=utf-8",
+          "feed.html", "text/html; charset=utf-8",
+          "feed.js", "text/javascript; charset=utf-8",
+          "relay-client/index.js", "text/javascript; charset=utf-8");
 
   private final TokenSigner signer;
   private final DemoPublisher publisher;
@@ -90,6 +93,15 @@ public class DemoController {
   @Produces(MediaType.ALL)
   HttpResponse<byte[]> file(@PathVariable String file) {
     return asset(file);
+  }
+
+  /**
+   * The JS client {@code @relay-realtime/client} as {@code clients/js} built it (the feed page).
+   */
+  @Get("/demo/relay-client/{file}")
+  @Produces(MediaType.ALL)
+  HttpResponse<byte[]> client(@PathVariable String file) {
+    return asset("relay-client/" + file);
   }
 
   @Post("/demo/api/token")

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code ./relay dev} and drives a real browser through it: Debian's {@code chromium},
- * headless, via {@code playwright-core} ({@code src/test/browser/demo-test.mjs}). Two pages join
- * the Planning Poker demo, vote, see each other's votes, reveal and advance; the admin page shows
- * the two connections; a screenshot lands in {@code target/demo.png}. Fails (never skips) when
+ * headless, via {@code playwright-core} ({@code src/test/browser/demo-test.mjs}). The live-feed
+ * page (the JS client {@code @relay-realtime/client} on the JSON protocol) connects; two pages join
+ * the Planning Poker demo (Socket.IO), vote, see each other's votes, reveal and advance, and the
+ * feed shows every event; the admin page shows the three connections; a screenshot lands in
+ * {@code target/demo.png}. Fails (never skips) when
  * {@code /usr/bin/chromium} is missing: {@code .ci/run} installs it.
  */
 class DemoBrowserIT {
@@ -42,7 +44,7 @@ class DemoBrowserIT {
   }
 
   @Test
-  void twoBrowsersPlayPlanningPokerAndTheAdminPageSeesThem() throws Exception {
+  void twoBrowsersPlayPlanningPokerTheFeedFollowsAndTheAdminPageSeesThem() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM))
         .as("%s is missing: install Debian's chromium (apt-get install -y chromium)", CHROMIUM)
         .isTrue();
