@@ -133,6 +133,13 @@ class SseIT implements TestPropertyProvider {
     assertThat(forbidden.body()).contains("\"code\":\"forbidden\"");
     assertThat(plain("?token=" + token + "&rooms=bad%20room", Map.of()).statusCode())
         .isEqualTo(400);
+    // The token's session room and 100 asked rooms pass the room limit (100): refused, never cut.
+    String kinds = gw.token("acct-1", unique("s"), List.of("team:*"), List.of());
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      many.append(i == 0 ? "" : ",").append("team:").append(i);
+    }
+    assertThat(plain("?token=" + kinds + "&rooms=" + many, Map.of()).statusCode()).isEqualTo(400);
     assertThat(plain("?token=" + token, Map.of("Origin", "https://evil.example")).statusCode())
         .isEqualTo(403);
   }

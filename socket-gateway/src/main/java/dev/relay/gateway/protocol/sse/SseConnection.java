@@ -74,7 +74,7 @@ final class SseConnection implements ClientChannel {
     session = new ClientSession(id, grant, services, this);
     registry.add(session, this);
     session.start();
-    rooms.forEach(session::restore);
+    rooms.forEach(session::restore); // within the room limit: the endpoint checked it
     transport = open.get();
     scheduleHeartbeat();
     if (lastEventId == null) {

@@ -127,6 +127,11 @@ public final class SseEndpoint implements HttpEndpoint {
 
   private void open(
       HttpExchange x, Map<String, String> cors, ConnectionGrant grant, List<String> rooms) {
+    long together = rooms.stream().filter(r -> !grant.autoJoin().contains(r)).count();
+    if (grant.autoJoin().size() + together > services.limits().maxRoomsPerConnection()) {
+      refuse(x, 400, ErrorCodes.INVALID_MESSAGE, cors); // never a stream short of a room
+      return;
+    }
     for (String room : rooms) {
       if (!grant.allows(RoomName.parse(room).orElseThrow())) {
         refuse(x, 403, ErrorCodes.FORBIDDEN, cors);
