@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * headless, via {@code playwright-core} ({@code src/test/browser/demo-test.mjs}). The live-feed
  * page (the JS client {@code @relay-realtime/client} on the JSON protocol) connects; two pages join
  * the Planning Poker demo (Socket.IO), vote, see each other's votes, reveal and advance, and the
- * feed shows every event; the admin page shows the three connections; a screenshot lands in
- * {@code target/demo.png}. Fails (never skips) when
- * {@code /usr/bin/chromium} is missing: {@code .ci/run} installs it.
+ * feed shows every event; the admin page shows the three connections; a screenshot lands in {@code
+ * target/demo.png}. Fails (never skips) when {@code /usr/bin/chromium} is missing: {@code .ci/run}
+ * installs it.
  */
 class DemoBrowserIT {
 
