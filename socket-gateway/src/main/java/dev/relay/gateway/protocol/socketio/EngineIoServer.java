@@ -172,29 +172,26 @@ public final class EngineIoServer implements HttpEndpoint {
     attempts
         .attempt(x.clientIp())
         .whenComplete(
-            (retryAfter, failure) ->
-                x.executor()
-                    .execute(
-                        () -> {
-                          if (failure != null) {
-                            Map<String, String> headers = withCors(cors);
-                            headers.put("Retry-After", "1");
-                            x.respond(503, headers, error(3, "Try again"));
-                          } else if (retryAfter > 0) {
-                            Map<String, String> headers = withCors(cors);
-                            headers.put("Retry-After", Long.toString(retryAfter));
-                            x.respond(429, headers, error(3, ErrorCodes.RATE_LIMITED));
-                          } else if (!accepting.getAsBoolean()) {
-                            x.respond(503, withCors(cors), error(3, "Server going away"));
-                          } else {
-                            EngineIoSession session = newSession(x.executor(), cors, x.clientIp());
-                            x.respond(
-                                200,
-                                withCors(cors),
-                                EnginePacket.open(session.handshake(List.of("websocket")))
-                                    .encode());
-                          }
-                        }));
+            (retryAfter, failure) -> x.executor().execute(() -> afterAttempt(x, cors, retryAfter)));
+  }
+
+  /** {@code retryAfter} is null when the limit could not be checked. */
+  private void afterAttempt(HttpExchange x, Map<String, String> cors, Long retryAfter) {
+    if (retryAfter == null || retryAfter > 0) {
+      Map<String, String> headers = withCors(cors);
+      headers.put("Retry-After", Long.toString(retryAfter == null ? 1 : retryAfter));
+      if (retryAfter == null) {
+        x.respond(503, headers, error(3, "Try again"));
+      } else {
+        x.respond(429, headers, error(3, ErrorCodes.RATE_LIMITED));
+      }
+    } else if (!accepting.getAsBoolean()) {
+      x.respond(503, withCors(cors), error(3, "Server going away"));
+    } else {
+      EngineIoSession session = newSession(x.executor(), cors, x.clientIp());
+      x.respond(
+          200, withCors(cors), EnginePacket.open(session.handshake(List.of("websocket"))).encode());
+    }
   }
 
   private EngineIoSession newSession(
