@@ -3,22 +3,23 @@ package dev.relay.engine;
 import dev.relay.contracts.EventId;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The shared, partitioned log of events: publish-api appends, every gateway reads every partition,
- * and recovery replays one room. Implementations: {@link dev.relay.engine.redis.RedisEventLog}
- * (production, Redis Streams) and {@link dev.relay.engine.memory.MemoryEventLog} (dev mode, one
- * process).
+ * The shared log of events, one stream per room: publish-api appends, a gateway follows only the
+ * rooms it has members in ({@link #openFeed}), and recovery replays one room. Implementations:
+ * {@link dev.relay.engine.redis.RedisEventLog} (production: a Redis stream per room plus sharded
+ * Pub/Sub per room) and {@link dev.relay.engine.memory.MemoryEventLog} (dev mode, one process). See
+ * {@code docs/engine.md}.
  *
  * <p>Guarantees, for every implementation:
  *
  * <ul>
- *   <li>An append completes successfully only once the event is stored; then every reader that
- *       reads its partition from an earlier position sees it.
- *   <li>Within a partition, entries are read in append order and ids increase; a room lives in
- *       exactly one partition, so a room's events are totally ordered.
+ *   <li>An append completes successfully only once the event is stored; every feed following its
+ *       room then delivers it (or reports the room's position lost).
+ *   <li>A room's events are totally ordered: ids increase in append order within the room's life
+ *       (its epoch, the part after the dot of an {@link EventId}). Ids of different rooms are not
+ *       comparable.
  *   <li>An append with a nonce already used for the same room within the idempotency window stores
  *       nothing and returns the first id with {@code duplicate = true}. The check and the write are
  *       one atomic step, so concurrent duplicates store one entry.
@@ -26,8 +27,7 @@ import java.util.concurrent.CompletionStage;
  *       could duplicate.
  * </ul>
  *
- * <p>All methods are thread-safe and never block the caller; {@link #read} completes when entries
- * are available or when {@code block} has elapsed.
+ * <p>All methods are thread-safe and never block the caller.
  */
 public interface EventLog extends AutoCloseable {
 
@@ -38,48 +38,23 @@ public interface EventLog extends AutoCloseable {
   CompletionStage<List<Appended>> appendAll(List<EventDraft> drafts);
 
   /**
-   * The current end of every partition: reading from these positions returns only events appended
-   * afterwards. A new reader starts here.
-   */
-  CompletionStage<StreamPositions> tail();
-
-  /**
-   * Entries after {@code after}, at most {@code maxPerPartition} per partition, waiting up to
-   * {@code block} when there are none. Entries of a partition come in append order. An empty batch
-   * means the wait elapsed.
-   */
-  CompletionStage<ReadBatch> read(StreamPositions after, int maxPerPartition, Duration block);
-
-  /**
    * The non-volatile events of {@code room} after {@code since}, in order, at most {@code
    * maxEvents}. The answer is {@link Replay.Outcome#COMPLETE} only when the log can prove that
    * nothing after {@code since} is missing from it (same epoch, nothing trimmed past it, within the
-   * bound); otherwise it carries no events.
+   * bound); otherwise it carries no events. {@code since} may be a room's start position ({@code
+   * 0-0.<epoch>}, as a feed hands out for a room without events): then every event of that epoch is
+   * after it.
    */
   CompletionStage<Replay> replay(String room, EventId since, int maxEvents);
 
   /**
-   * Checks that the entry a reader read last in each partition is still stored, for a reader that
-   * resumes after a failure: a failover or a restart can lose a stream's newest entries while its
-   * epoch stays the same. For every partition whose entry is gone although retention cannot have
-   * trimmed it, the log moves the partition to a new epoch, unless that already happened since
-   * {@code lastRead}'s epoch (another reader found the loss first): entries appended afterwards
-   * carry the new epoch, so every other reader sees the epoch change, and recovery from any id of
-   * the old epoch answers {@link Replay.Outcome#EPOCH_CHANGED}.
-   *
-   * @param lastRead per partition, the id of the last entry the reader read there (stream id and
-   *     the epoch it was read in); partitions not in the map are not checked
-   * @return the partitions found truncated, in partition order; empty when nothing was lost. Fails
-   *     with {@link EngineUnavailableException} when the store cannot be asked about every
-   *     partition.
+   * Opens a feed that delivers the live events of the rooms it follows to {@code listener}. A
+   * gateway opens one and follows exactly the rooms it has members in.
    */
-  CompletionStage<List<TruncatedPartition>> verifyPositions(Map<Integer, EventId> lastRead);
+  Feed openFeed(FeedListener listener);
 
   /** Completes when the store answers; fails with {@link EngineUnavailableException} if not. */
   CompletionStage<Void> ping();
-
-  /** The number of partitions (P); the same for every service on one store. */
-  int partitions();
 
   /** A short name for {@code /info}: {@code redis} or {@code memory}. */
   String name();

@@ -7,7 +7,6 @@ import dev.relay.contracts.EventId;
  * included, ready to be written to clients without re-encoding.
  */
 public record StoredEvent(
-    int partition,
     EventId id,
     String room,
     String type,

@@ -6,52 +6,60 @@ import java.util.zip.CRC32;
 /**
  * Where Relay keeps its data in Redis; every service must agree on it.
  *
- * <p>Events of a room live in one partition stream {@code relay:{p<N>}:events} with {@code N =
- * crc32(room) mod P}. Every key of a partition carries the hash tag {@code {p<N>}}, so a Lua script
- * touching the stream, its epoch and its idempotency keys runs on one Redis Cluster slot, and the P
- * partitions spread over the cluster's masters.
+ * <p>Events: one stream per room. Every key of a room carries the hash tag {@code {<room>}} (a room
+ * name cannot contain braces, SPEC §4), so the stream, its meta hash, its idempotency keys and its
+ * sharded Pub/Sub channel share one Redis Cluster slot, one Lua script can touch them all, and rooms
+ * spread over the cluster's masters.
+ *
+ * <p>Presence keeps a fixed number of shards ({@link #PRESENCE_SHARDS}), each with its own hash
+ * tag {@code {p<N>}}, so that a sweep of crashed gateways' members visits a bounded set of keys.
  */
 public final class RedisKeyLayout {
 
-  public static final int DEFAULT_PARTITIONS = 16;
+  /** Shards of the presence store's indexes; the same for every service. */
+  public static final int PRESENCE_SHARDS = 16;
+
   private static final String PREFIX = "relay:";
 
-  private final int partitions;
+  private RedisKeyLayout() {}
 
-  public RedisKeyLayout(int partitions) {
-    if (partitions < 1 || partitions > 1024) {
-      throw new IllegalArgumentException("partitions must be between 1 and 1024");
+  /** The room's stream of events. */
+  public static String roomStream(String room) {
+    return tag(room) + ":s";
+  }
+
+  /** The room's meta hash: epoch ({@code ep}), newest id ({@code last}), count ({@code n}). */
+  public static String roomMeta(String room) {
+    return tag(room) + ":m";
+  }
+
+  /** Remembers the id given to {@code nonce} in {@code room} for the idempotency window. */
+  public static String roomNonce(String room, String nonce) {
+    return tag(room) + ":n:" + nonce;
+  }
+
+  /** The room's sharded Pub/Sub channel of live events. */
+  public static String roomChannel(String room) {
+    return tag(room) + ":live";
+  }
+
+  /** The room of a key or channel made by this class, or null if it is not one. */
+  public static String roomOf(String keyOrChannel) {
+    if (!keyOrChannel.startsWith(PREFIX + "{")) {
+      return null;
     }
-    this.partitions = partitions;
+    int end = keyOrChannel.indexOf('}', PREFIX.length() + 1);
+    return end < 0 ? null : keyOrChannel.substring(PREFIX.length() + 1, end);
   }
 
-  public int partitions() {
-    return partitions;
-  }
-
-  /** The partition of a room: {@code crc32(utf8(room)) mod P}. Stable across languages. */
-  public int partitionOf(String room) {
+  /** The presence shard of a room: {@code crc32(utf8(room)) mod PRESENCE_SHARDS}. */
+  public static int presenceShardOf(String room) {
     CRC32 crc = new CRC32();
     crc.update(room.getBytes(StandardCharsets.UTF_8));
-    return (int) (crc.getValue() % partitions);
+    return (int) (crc.getValue() % PRESENCE_SHARDS);
   }
 
-  /** The Redis Stream holding the partition's events. */
-  public String streamKey(int partition) {
-    return tag(partition) + ":events";
-  }
-
-  /** The partition stream's current epoch (see {@link dev.relay.contracts.EventId}). */
-  public String epochKey(int partition) {
-    return tag(partition) + ":epoch";
-  }
-
-  /** Remembers the id given to {@code nonce} in {@code room} for 24 hours. */
-  public String idempotencyKey(String room, String nonce) {
-    return tag(partitionOf(room)) + ":nonce:" + room + ":" + nonce;
-  }
-
-  private static String tag(int partition) {
-    return PREFIX + "{p" + partition + "}";
+  private static String tag(String room) {
+    return PREFIX + "{" + room + "}";
   }
 }
