@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A gateway and a publish-api on a three-master Redis Cluster ({@code REDIS_CLUSTER=true}, the URL
  * of one seed node), SPEC §1, §9 and §13: events of rooms on every master (each room's keys and
- * live channel share its slot) reach a WebSocket client, and a client that missed events recovers them with {@code since}.
+ * live channel share its slot) reach a WebSocket client, and a client that missed events recovers
+ * them with {@code since}.
  */
 class ClusterIT {
 

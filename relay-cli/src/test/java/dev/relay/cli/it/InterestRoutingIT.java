@@ -135,8 +135,7 @@ class InterestRoutingIT {
         moved.expectNothing(Duration.ofMillis(200));
       }
       assertThat(received).containsExactlyElementsOf(published);
-      List<String> stayed =
-          stay.expectEvents(15).stream().map(e -> e.get("id").asText()).toList();
+      List<String> stayed = stay.expectEvents(15).stream().map(e -> e.get("id").asText()).toList();
       assertThat(stayed).containsExactlyElementsOf(published);
     }
   }
