@@ -2,7 +2,7 @@ package dev.relay.engine;
 
 import java.security.SecureRandom;
 
-/** Names for a new life of a partition stream (the epoch part of {@code EventId}). */
+/** Names for a new life of a room's stream (the epoch part of {@code EventId}). */
 public final class Epochs {
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  * The id of a stored event, in text {@code <millis>-<sequence>.<epoch>}, e.g. {@code
  * 1732326000000-0.k3f9ab}.
  *
- * <p>Clients treat it as opaque; servers rely on two properties. Within one room (so within one
- * partition) ids of the same epoch are strictly increasing in the order events were appended. The
- * epoch names one life of the partition's stream: it changes when the stream is lost (a Redis
+ * <p>Clients treat it as opaque; servers rely on two properties. Within one room ids of the same
+ * epoch are strictly increasing in the order events were appended (each room has its own stream).
+ * The epoch names one life of the room's stream: it changes when the stream is lost (a Redis
  * restart without persistence, a flush), so an id from an older epoch proves nothing about what was
  * missed and recovery answers {@code recovered:false}.
  */
