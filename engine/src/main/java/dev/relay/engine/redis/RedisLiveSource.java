@@ -54,7 +54,7 @@ final class RedisLiveSource implements LiveSource {
 
   private final Map<String, ShardSubscriber> placed = new HashMap<>();
   private final Map<String, ShardSubscriber> nodes = new HashMap<>();
-  private long lastRefresh = Long.MIN_VALUE;
+  private long lastRefresh;
   private boolean closed;
 
   RedisLiveSource(RedisConnections redis, RoomReads reads) {

@@ -48,7 +48,7 @@ final class ShardSubscriber extends RedisPubSubAdapter<String, String>
   private final Map<String, Long> requestedAt = new HashMap<>();
   private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connecting;
   private StatefulRedisPubSubConnection<String, String> connection;
-  private long connectFailedAt = Long.MIN_VALUE;
+  private long connectFailedAt;
   private boolean closed;
 
   ShardSubscriber(RedisURI node, RedisConnections redis, LiveSink sink) {
