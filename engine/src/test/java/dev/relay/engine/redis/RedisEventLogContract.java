@@ -10,8 +10,10 @@ import dev.relay.engine.EventLogContract;
 import dev.relay.engine.Recorder;
 import dev.relay.engine.Replay.Outcome;
 import dev.relay.engine.StoredEvent;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 abstract class RedisEventLogContract extends EventLogContract {
 
   private static final Duration RETENTION = Duration.ofMinutes(5);
+  private static final RedisScript APPEND = RedisScript.load(RedisEventLog.class, "append.lua");
 
   /** Direct access to the Redis under test. */
   protected abstract RedisClusterCommands<String, String> redis();
@@ -114,6 +117,53 @@ abstract class RedisEventLogContract extends EventLogContract {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> feed.eventsOf(room).stream().anyMatch(e -> e.id().equals(after.id())));
+  }
+
+  @Test
+  void aLiveMessageThatNeverArrivedIsRepairedFromTheStream() {
+    EventLog log = log();
+    String room = room("session:unheard");
+    Recorder feed = feed(log);
+    done(feed.feed.follow(room));
+    Appended first = done(log.append(numbered(room, 1)));
+    feed.awaitEvents(room, 1);
+
+    String unheard = appendWithoutLiveMessage(room, first.id().epoch());
+    Appended third = done(log.append(numbered(room, 3)));
+
+    assertThat(feed.awaitEvents(room, 3))
+        .extracting(e -> e.id().streamId())
+        .containsExactly(first.id().streamId(), unheard, third.id().streamId());
+    assertThat(feed.lost).isEmpty();
+  }
+
+  /**
+   * Runs the real {@code append.lua}, its message published on another channel of the room's slot
+   * than the one feeds listen to: stored, but lost on the way, as a Pub/Sub message can be.
+   */
+  private String appendWithoutLiveMessage(String room, String epoch) {
+    String envelope = "\"room\":\"" + room + "\",\"type\":\"task.updated\",\"payload\":{}}";
+    List<Object> reply =
+        redis()
+            .eval(
+                APPEND.text(),
+                ScriptOutputType.MULTI,
+                new String[] {
+                  RedisKeyLayout.roomStream(room),
+                  RedisKeyLayout.roomMeta(room),
+                  RedisKeyLayout.roomChannel(room) + ":nowhere"
+                },
+                "unused",
+                "0",
+                "60",
+                "10000",
+                Long.toString(RETENTION.toMillis()),
+                "task.updated",
+                "0",
+                "",
+                envelope);
+    assertThat(reply.get(1)).isEqualTo(epoch);
+    return (String) reply.get(0);
   }
 
   /**
