@@ -138,6 +138,7 @@ final class RedisLiveSource implements LiveSource {
     List<ShardSubscriber> touched = new ArrayList<>();
     boolean needTopology = false;
     RedisTopology topology = redis.topology();
+    long now = System.currentTimeMillis();
     synchronized (this) {
       if (closed || sink == null) {
         return;
@@ -162,7 +163,7 @@ final class RedisLiveSource implements LiveSource {
           current.assign(room);
           placed.put(room, current);
         }
-        if (!current.isActive(room)) {
+        if (current.isStalled(room, now, RETRY_MILLIS)) {
           needTopology = true;
         }
       }
@@ -181,7 +182,6 @@ final class RedisLiveSource implements LiveSource {
       sink.interrupted(moved);
     }
     idle.forEach(ShardSubscriber::close);
-    long now = System.currentTimeMillis();
     touched.forEach(node -> node.ensure(now, RETRY_MILLIS));
     if (needTopology && topology.isCluster() && now - lastRefresh >= RETRY_MILLIS) {
       lastRefresh = now;

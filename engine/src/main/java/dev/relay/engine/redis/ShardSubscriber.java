@@ -85,8 +85,19 @@ final class ShardSubscriber extends RedisPubSubAdapter<String, String>
     return wasActive;
   }
 
-  synchronized boolean isActive(String room) {
-    return active.contains(room);
+  /**
+   * True when {@code room} is not active and not about to be: its connection is down (or not made
+   * yet), or its {@code SSUBSCRIBE} went unanswered or failed for {@code patienceMillis}.
+   */
+  synchronized boolean isStalled(String room, long now, long patienceMillis) {
+    if (active.contains(room)) {
+      return false;
+    }
+    if (connection == null || !connection.isOpen()) {
+      return true;
+    }
+    Long asked = requestedAt.get(room);
+    return asked == null || now - asked >= patienceMillis;
   }
 
   synchronized boolean isEmpty() {
