@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * publish-api as a Lambda: the real handler, fed API Gateway HTTP API (payload 2.0) events, against
  * a real Redis. Proves the Lambda path answers exactly like the HTTP service: 202 with the event
- * durably in the room's stream, 401 problem details for a bad key, HMAC signatures, and
- * idempotency by nonce.
+ * durably in the room's stream, 401 problem details for a bad key, HMAC signatures, and idempotency
+ * by nonce.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublishLambdaIT {

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produces the one {@link EventLog} of the process from {@link EngineSettings}: a stream per room
- * and sharded Pub/Sub on Redis 7 or later from
- * {@code REDIS_URL} (one server, or a Redis Cluster with {@code REDIS_CLUSTER=true}), or the
- * in-memory engine when {@code relay.engine=memory} (dev mode). Both are {@code @Context} beans, so
- * a missing {@code REDIS_URL} stops start-up; the Redis engine connects lazily, so a Redis that is
- * down at start-up only makes {@code /readyz} answer 503.
+ * and sharded Pub/Sub on Redis 7 or later from {@code REDIS_URL} (one server, or a Redis Cluster
+ * with {@code REDIS_CLUSTER=true}), or the in-memory engine when {@code relay.engine=memory} (dev
+ * mode). Both are {@code @Context} beans, so a missing {@code REDIS_URL} stops start-up; the Redis
+ * engine connects lazily, so a Redis that is down at start-up only makes {@code /readyz} answer
+ * 503.
  */
 @Factory
 public class EngineFactory {

@@ -28,9 +28,9 @@ public record EngineSettings(
   /**
    * Reads {@code RELAY_ENGINE} ({@code relay.engine}: {@code memory} or {@code redis}, default
    * redis), {@code REDIS_URL} (required for redis), {@code RELAY_RETENTION} (default 5m, at least
-   * 2m as SPEC §7 requires), {@code RELAY_ROOM_MAX_EVENTS} (default 10,000) and {@code REDIS_CLUSTER}
-   * ({@code redis.cluster}, default false; when true {@code REDIS_URL} is any node of a Redis
-   * Cluster, without a database number).
+   * 2m as SPEC §7 requires), {@code RELAY_ROOM_MAX_EVENTS} (default 10,000) and {@code
+   * REDIS_CLUSTER} ({@code redis.cluster}, default false; when true {@code REDIS_URL} is any node
+   * of a Redis Cluster, without a database number).
    */
   public static EngineSettings from(EnvConfig config) {
     String kind = config.get("RELAY_ENGINE").orElse(REDIS).toLowerCase(Locale.ROOT);
