@@ -8,10 +8,11 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The contract against the shared test Redis, in the engine's own database. Not flushed: every test
- * uses rooms of its own, because sharded Pub/Sub channels are shared by all databases.
+ * The contract against the shared test Redis, in the engine's own database, flushed per test. Every
+ * test still uses rooms of its own: sharded Pub/Sub channels are shared by all databases.
  */
 class RedisEventLogIT extends RedisEventLogContract {
 
@@ -29,6 +30,11 @@ class RedisEventLogIT extends RedisEventLogContract {
   static void disconnect() {
     adminConnection.close();
     admin.shutdown();
+  }
+
+  @BeforeEach
+  void emptyDatabase() {
+    adminConnection.sync().flushdb();
   }
 
   @Override
