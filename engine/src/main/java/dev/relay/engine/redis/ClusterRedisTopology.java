@@ -6,7 +6,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.AsyncExecutions;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -16,8 +15,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Redis Cluster reached from one seed node, through a Lettuce {@link RedisClusterClient}. Each
@@ -49,6 +50,9 @@ final class ClusterRedisTopology implements RedisTopology {
 
   private final RedisClusterClient client;
   private final RedisURI seed;
+
+  /** Node URIs (the seed's credentials and options, another address) by {@code host:port}. */
+  private final Map<String, RedisURI> nodeUris = new ConcurrentHashMap<>();
 
   /** Connections to single nodes (sharded Pub/Sub); shares the cluster client's resources. */
   private final RedisClient nodeClient;
@@ -124,7 +128,7 @@ final class ClusterRedisTopology implements RedisTopology {
   }
 
   @Override
-  public RedisURI nodeFor(String key) {
+  public RedisURI nodeForSlot(int slot) {
     CompletableFuture<Void> loaded;
     synchronized (this) {
       loaded = topologyLoaded;
@@ -132,14 +136,14 @@ final class ClusterRedisTopology implements RedisTopology {
     if (loaded == null || !loaded.isDone() || loaded.isCompletedExceptionally()) {
       return null; // getPartitions() would block to load the topology
     }
-    RedisClusterNode owner = client.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+    RedisClusterNode owner = client.getPartitions().getMasterBySlot(slot);
     if (owner == null || owner.getUri() == null || owner.is(RedisClusterNode.NodeFlag.FAIL)) {
       return null;
     }
-    return RedisURI.builder(seed)
-        .withHost(owner.getUri().getHost())
-        .withPort(owner.getUri().getPort())
-        .build();
+    String host = owner.getUri().getHost();
+    int port = owner.getUri().getPort();
+    return nodeUris.computeIfAbsent(
+        host + ":" + port, k -> RedisURI.builder(seed).withHost(host).withPort(port).build());
   }
 
   @Override

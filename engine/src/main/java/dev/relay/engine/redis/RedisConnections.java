@@ -227,8 +227,9 @@ public final class RedisConnections implements AutoCloseable {
   }
 
   /**
-   * A new Pub/Sub connection to one node ({@link RedisTopology#nodeFor}), closed with this object
-   * (or earlier by its user). It reconnects to that node on its own when the connection drops.
+   * A new Pub/Sub connection to one node ({@link RedisTopology#nodeForSlot}), closed with this
+   * object (or earlier by its user). It reconnects to that node on its own when the connection
+   * drops.
    */
   CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub(RedisURI node) {
     if (closed) {

@@ -6,13 +6,13 @@ import dev.relay.engine.Replay;
 import dev.relay.engine.feed.LiveSink;
 import dev.relay.engine.feed.LiveSource;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,8 +49,10 @@ final class RedisLiveSource implements LiveSource {
   private final ScheduledExecutorService timer;
   private volatile LiveSink sink;
 
-  /** Guarded by {@code this}: the rooms to subscribe, in follow order, and where each is. */
-  private final Set<String> wanted = new LinkedHashSet<>();
+  /**
+   * Guarded by {@code this}: the rooms to subscribe (to their channel's slot), and where each is.
+   */
+  private final Map<String, Integer> wanted = new LinkedHashMap<>();
 
   private final Map<String, ShardSubscriber> placed = new HashMap<>();
   private final Map<String, ShardSubscriber> nodes = new HashMap<>();
@@ -78,11 +80,12 @@ final class RedisLiveSource implements LiveSource {
 
   @Override
   public void subscribe(String room) {
+    int slot = SlotHash.getSlot(RedisKeyLayout.roomChannel(room));
     synchronized (this) {
       if (closed) {
         return;
       }
-      wanted.add(room);
+      wanted.put(room, slot);
     }
     timer.execute(this::reconcileSafely);
   }
@@ -143,8 +146,9 @@ final class RedisLiveSource implements LiveSource {
       if (closed || sink == null) {
         return;
       }
-      for (String room : wanted) {
-        RedisURI owner = topology.nodeFor(RedisKeyLayout.roomChannel(room));
+      for (Map.Entry<String, Integer> w : wanted.entrySet()) {
+        String room = w.getKey();
+        RedisURI owner = topology.nodeForSlot(w.getValue());
         ShardSubscriber current = placed.get(room);
         if (owner == null) {
           needTopology = true;

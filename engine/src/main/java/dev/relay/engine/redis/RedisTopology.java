@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
  * made, how a script is made known before a pipeline runs it, and what "Redis answers" means. Every
  * Relay command and script touches the keys of one hash slot (see {@code docs/engine.md}), so the
  * callers are the same for both; only sharded Pub/Sub ({@link RedisLiveSource}) needs to know which
- * node serves a slot ({@link #nodeFor}).
+ * node serves a slot ({@link #nodeForSlot}).
  */
 interface RedisTopology {
 
@@ -32,18 +32,18 @@ interface RedisTopology {
   CompletionStage<Void> preload(RedisClusterAsyncCommands<String, String> c, String script);
 
   /**
-   * The node serving {@code key}'s slot, for a connection of its own ({@link
-   * #connectPubSub(RedisURI)}): the server itself, or on a cluster the master that serves the slot
-   * in the client's current view of the topology; null when that view is not loaded yet or no
-   * master serves the slot. Never blocks.
+   * The node serving {@code slot} ({@code SlotHash.getSlot(key)}), for a connection of its own
+   * ({@link #connectPubSub(RedisURI)}): the server itself, or on a cluster the master that serves
+   * the slot in the client's current view of the topology; null when that view is not loaded yet or
+   * no master serves the slot. Never blocks; the same node gives the same {@link RedisURI}.
    */
-  RedisURI nodeFor(String key);
+  RedisURI nodeForSlot(int slot);
 
   /** Starts reloading the cluster's topology (nothing to do on one server). */
   CompletionStage<Void> refresh();
 
   /**
-   * A new Pub/Sub connection to one node (as named by {@link #nodeFor}), not following cluster
+   * A new Pub/Sub connection to one node (as named by {@link #nodeForSlot}), not following cluster
    * redirections: a sharded subscription must be made on the node that serves its slot.
    */
   CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub(RedisURI node);

@@ -48,7 +48,7 @@ final class StandaloneRedisTopology implements RedisTopology {
   }
 
   @Override
-  public RedisURI nodeFor(String key) {
+  public RedisURI nodeForSlot(int slot) {
     return uri;
   }
 
