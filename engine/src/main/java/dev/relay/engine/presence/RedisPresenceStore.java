@@ -19,12 +19,12 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@link PresenceStore} in Redis, shared by every gateway on one Redis (standalone or Cluster).
  *
- * <p>All keys of a room live in the room's partition slot {@code {p<N>}} ({@link
- * RedisKeyLayout#partitionOf}), so join, leave, members and sweep are each one atomic Lua script
- * and one round trip. Liveness is kept per partition ({@code relay:{p<N>}:presence:live}, instance
- * → deadline), so a sweep can check it in the same atomic step; a heartbeat writes all P partitions
- * in one pipeline. Times come from Redis ({@code TIME}), so gateways with skewed clocks agree. See
- * {@code docs/stores.md}.
+ * <p>All keys of a room live in the room's presence shard slot {@code {p<N>}} ({@link
+ * RedisKeyLayout#presenceShardOf}, one of {@link RedisKeyLayout#PRESENCE_SHARDS}), so join, leave,
+ * members and sweep are each one atomic Lua script and one round trip. Liveness is kept per shard
+ * ({@code relay:{p<N>}:presence:live}, instance → deadline), so a sweep can check it in the same
+ * atomic step; a heartbeat writes all shards in one pipeline. Times come from Redis ({@code TIME}),
+ * so gateways with skewed clocks agree. See {@code docs/stores.md}.
  */
 public final class RedisPresenceStore implements PresenceStore {
 
@@ -38,17 +38,14 @@ public final class RedisPresenceStore implements PresenceStore {
   private static final int ROOMS_PER_SCRIPT = 50;
 
   private final RedisConnections redis;
-  private final RedisKeyLayout layout;
   private final Duration instanceTtl;
 
   /**
    * @param redis shared connections; not closed by {@link #close()}
-   * @param partitions P, the same for every service on one Redis
    * @param instanceTtl how long an instance stays alive after a heartbeat (default 30 s)
    */
-  public RedisPresenceStore(RedisConnections redis, int partitions, Duration instanceTtl) {
+  public RedisPresenceStore(RedisConnections redis, Duration instanceTtl) {
     this.redis = Objects.requireNonNull(redis, "redis");
-    this.layout = new RedisKeyLayout(partitions);
     this.instanceTtl = MemoryPresenceStore.requireTtl(instanceTtl);
   }
 
@@ -56,7 +53,7 @@ public final class RedisPresenceStore implements PresenceStore {
   public CompletionStage<Boolean> join(
       String room, String sub, String connectionId, String instanceId) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
-    int p = layout.partitionOf(room);
+    int p = RedisKeyLayout.presenceShardOf(room);
     String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId), liveKey(p)};
     String ttl = Long.toString(instanceTtl.toMillis());
     return redis.call(
@@ -70,7 +67,7 @@ public final class RedisPresenceStore implements PresenceStore {
   public CompletionStage<Boolean> leave(
       String room, String sub, String connectionId, String instanceId) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
-    int p = layout.partitionOf(room);
+    int p = RedisKeyLayout.presenceShardOf(room);
     String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId)};
     return redis.call(
         "presence leave",
@@ -82,7 +79,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
   @Override
   public CompletionStage<List<PresenceMember>> members(String room) {
-    int p = layout.partitionOf(room);
+    int p = RedisKeyLayout.presenceShardOf(room);
     String[] keys = {roomKey(p, room), liveKey(p)};
     return redis.call(
         "presence members",
@@ -92,7 +89,7 @@ public final class RedisPresenceStore implements PresenceStore {
                 .thenApply(RedisPresenceStore::toMembers));
   }
 
-  /** One pipelined script per partition; {@code true} only when every partition knew it alive. */
+  /** One pipelined script per shard; {@code true} only when every shard knew it alive. */
   @Override
   public CompletionStage<Boolean> heartbeat(String instanceId) {
     MemoryPresenceStore.requireId(instanceId, "instanceId");
@@ -100,8 +97,8 @@ public final class RedisPresenceStore implements PresenceStore {
     return redis.call(
         "presence heartbeat",
         c -> {
-          List<CompletableFuture<Long>> each = new ArrayList<>(layout.partitions());
-          for (int p = 0; p < layout.partitions(); p++) {
+          List<CompletableFuture<Long>> each = new ArrayList<>(RedisKeyLayout.PRESENCE_SHARDS);
+          for (int p = 0; p < RedisKeyLayout.PRESENCE_SHARDS; p++) {
             String[] keys = {liveKey(p)};
             each.add(
                 HEARTBEAT
@@ -114,8 +111,8 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * Per partition: the dead instances ({@code ZRANGEBYSCORE live -inf now}), then for each one a
-   * sample of its rooms ({@code HRANDFIELD}) and one {@code sweep.lua} over them.
+   * Per shard: the dead instances ({@code ZRANGEBYSCORE live -inf now}), then for each one a sample
+   * of its rooms ({@code HRANDFIELD}) and one {@code sweep.lua} over them.
    */
   @Override
   public CompletionStage<List<PresenceLoss>> sweep(int maxRooms) {
@@ -125,7 +122,7 @@ public final class RedisPresenceStore implements PresenceStore {
     List<PresenceLoss> lost = new ArrayList<>();
     return redis.call(
         "presence sweep",
-        c -> sweepPartition(c, 0, maxRooms, lost).thenApply(budget -> List.copyOf(lost)));
+        c -> sweepShard(c, 0, maxRooms, lost).thenApply(budget -> List.copyOf(lost)));
   }
 
   @Override
@@ -137,9 +134,9 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public void close() {}
 
-  private CompletionStage<Integer> sweepPartition(
+  private CompletionStage<Integer> sweepShard(
       RedisClusterAsyncCommands<String, String> c, int p, int budget, List<PresenceLoss> lost) {
-    if (p >= layout.partitions() || budget <= 0) {
+    if (p >= RedisKeyLayout.PRESENCE_SHARDS || budget <= 0) {
       return CompletableFuture.completedFuture(budget);
     }
     Range<Long> dead =
@@ -147,7 +144,7 @@ public final class RedisPresenceStore implements PresenceStore {
             Range.Boundary.unbounded(), Range.Boundary.excluding(System.currentTimeMillis()));
     return c.zrangebyscore(liveKey(p), dead, Limit.create(0, budget))
         .thenCompose(instances -> sweepInstances(c, p, instances, 0, budget, lost))
-        .thenCompose(left -> sweepPartition(c, p + 1, left, lost));
+        .thenCompose(left -> sweepShard(c, p + 1, left, lost));
   }
 
   private CompletionStage<Integer> sweepInstances(

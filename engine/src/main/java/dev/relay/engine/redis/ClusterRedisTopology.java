@@ -1,19 +1,24 @@
 package dev.relay.engine.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Redis Cluster reached from one seed node, through a Lettuce {@link RedisClusterClient}. Each
@@ -44,6 +49,13 @@ final class ClusterRedisTopology implements RedisTopology {
   static final int RECONNECTS_BEFORE_REFRESH = 5;
 
   private final RedisClusterClient client;
+  private final RedisURI seed;
+
+  /** Node URIs (the seed's credentials and options, another address) by {@code host:port}. */
+  private final Map<String, RedisURI> nodeUris = new ConcurrentHashMap<>();
+
+  /** Connections to single nodes (sharded Pub/Sub); shares the cluster client's resources. */
+  private final RedisClient nodeClient;
 
   /** The first topology load; guarded by {@code this}. */
   private CompletableFuture<Void> topologyLoaded;
@@ -58,6 +70,9 @@ final class ClusterRedisTopology implements RedisTopology {
           "a Redis Cluster has only database 0; remove /" + uri.getDatabase() + " from the URL");
     }
     this.client = RedisClusterClient.create(resources, uri);
+    this.seed = uri;
+    this.nodeClient = RedisClient.create(resources);
+    nodeClient.setOptions(base);
     ClusterClientOptions.Builder options =
         ClusterClientOptions.builder(base)
             .topologyRefreshOptions(
@@ -112,6 +127,50 @@ final class ClusterRedisTopology implements RedisTopology {
     return c.scriptLoad(script).thenApply(sha -> null);
   }
 
+  @Override
+  public RedisURI nodeForSlot(int slot) {
+    CompletableFuture<Void> loaded;
+    synchronized (this) {
+      loaded = topologyLoaded;
+    }
+    if (loaded == null || !loaded.isDone() || loaded.isCompletedExceptionally()) {
+      return null; // getPartitions() would block to load the topology
+    }
+    RedisClusterNode owner = client.getPartitions().getMasterBySlot(slot);
+    if (owner == null || owner.getUri() == null || owner.is(RedisClusterNode.NodeFlag.FAIL)) {
+      return null;
+    }
+    String host = owner.getUri().getHost();
+    int port = owner.getUri().getPort();
+    return nodeUris.computeIfAbsent(
+        host + ":" + port, k -> RedisURI.builder(seed).withHost(host).withPort(port).build());
+  }
+
+  @Override
+  public CompletionStage<Void> refresh() {
+    return topologyLoaded().thenCompose(loaded -> client.refreshPartitionsAsync());
+  }
+
+  @Override
+  public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub(
+      RedisURI node) {
+    return nodeClient.connectPubSubAsync(StringCodec.UTF8, node).toCompletableFuture();
+  }
+
+  @Override
+  public CompletionStage<List<String>> serverInfo(RedisLink link) {
+    StatefulRedisClusterConnection<String, String> cluster =
+        (StatefulRedisClusterConnection<String, String>) link.connection();
+    AsyncExecutions<String> infos =
+        cluster
+            .async()
+            .nodes(
+                node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty())
+            .commands()
+            .info("server");
+    return infos.thenApply(List::copyOf);
+  }
+
   /** {@code PING} on every master that serves slots; fails if any of them does not answer. */
   @Override
   public CompletionStage<Void> ping(RedisLink link) {
@@ -143,6 +202,7 @@ final class ClusterRedisTopology implements RedisTopology {
 
   @Override
   public void shutdown() {
+    nodeClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 }

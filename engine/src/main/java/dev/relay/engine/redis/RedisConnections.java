@@ -14,14 +14,13 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Queue;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,11 +28,11 @@ import java.util.function.Function;
 
 /**
  * The Redis connections of one process: one shared, pipelined connection for commands (appends,
- * tail, replay, ping and the stores' scripts), a pool of dedicated connections for blocking reads
- * (a blocking {@code XREAD} holds its connection, so it must never share one with appends), and
- * Pub/Sub connections on request. {@link RedisEventLog} opens its own; the stores ({@code
- * presence}, {@code session}, {@code revocation}, {@code ratelimit}) take one in their constructor,
- * so a gateway can share a single client between them.
+ * replay, a feed's head and repair reads, ping and the stores' scripts), and Pub/Sub connections on
+ * request: routed by the cluster ({@link #pubSub()}) or to one node for sharded Pub/Sub ({@link
+ * #pubSub(RedisURI)}). {@link RedisEventLog} opens its own; the stores ({@code presence}, {@code
+ * session}, {@code revocation}, {@code ratelimit}) take one in their constructor, so a gateway can
+ * share a single client between them.
  *
  * <p>The same class serves one Redis server and a Redis Cluster (see {@link #cluster}); on a
  * cluster every connection routes each command to the master owning its key's slot, and callers
@@ -66,9 +65,6 @@ public final class RedisConnections implements AutoCloseable {
 
   private final ClientResources resources;
   private final RedisTopology topology;
-  private final Duration commandTimeout;
-  private final Queue<RedisLink> idleReaders = new ConcurrentLinkedQueue<>();
-  private final Set<RedisLink> readers = ConcurrentHashMap.newKeySet();
   private final Set<StatefulRedisPubSubConnection<String, String>> subscribers =
       ConcurrentHashMap.newKeySet();
 
@@ -99,7 +95,6 @@ public final class RedisConnections implements AutoCloseable {
   public RedisConnections(String url, boolean cluster, Duration commandTimeout) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(commandTimeout);
-    this.commandTimeout = commandTimeout;
     this.resources =
         ClientResources.builder()
             // Lettuce records every command's latency by default (HdrHistogram, on its I/O
@@ -206,6 +201,22 @@ public final class RedisConnections implements AutoCloseable {
     return result;
   }
 
+  /** {@code INFO server} of the server, or of every master that serves slots. */
+  CompletionStage<List<String>> serverInfo() {
+    CompletableFuture<List<String>> result = new CompletableFuture<>();
+    commands()
+        .thenCompose(topology::serverInfo)
+        .whenComplete(
+            (value, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(translate("INFO server", failure));
+              } else {
+                result.complete(value);
+              }
+            });
+    return result;
+  }
+
   /**
    * Makes {@code script} known where it will run, so {@code EVALSHA}s pipelined on {@code c} once
    * the result completes find it: at once on one server ({@code SCRIPT LOAD} is simply sent first),
@@ -216,6 +227,28 @@ public final class RedisConnections implements AutoCloseable {
   }
 
   /**
+   * A new Pub/Sub connection to one node ({@link RedisTopology#nodeForSlot}), closed with this
+   * object (or earlier by its user). It reconnects to that node on its own when the connection
+   * drops.
+   */
+  CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub(RedisURI node) {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    return topology.connectPubSub(node).thenApply(this::track);
+  }
+
+  /** Forgets a Pub/Sub connection its user closed. */
+  void untrack(StatefulRedisPubSubConnection<String, String> connection) {
+    subscribers.remove(connection);
+  }
+
+  /** The server or cluster behind these connections. */
+  RedisTopology topology() {
+    return topology;
+  }
+
+  /**
    * A new Pub/Sub connection, closed with this object. It reconnects on its own and then
    * re-subscribes to its channels, calling its listeners' {@code subscribed} again.
    */
@@ -223,57 +256,18 @@ public final class RedisConnections implements AutoCloseable {
     if (closed) {
       return CompletableFuture.failedFuture(closedException());
     }
-    return topology
-        .connectPubSub()
-        .thenApply(
-            connection -> {
-              subscribers.add(connection);
-              if (closed) {
-                subscribers.remove(connection);
-                connection.closeAsync();
-                throw new CompletionException(closedException());
-              }
-              return connection;
-            });
+    return topology.connectPubSub().thenApply(this::track);
   }
 
-  /**
-   * A connection for one blocking read, its command timeout set to {@code block} plus the command
-   * timeout. Give it back with {@link #release}.
-   */
-  CompletableFuture<RedisLink> acquireReader(Duration block) {
+  private StatefulRedisPubSubConnection<String, String> track(
+      StatefulRedisPubSubConnection<String, String> connection) {
+    subscribers.add(connection);
     if (closed) {
-      return CompletableFuture.failedFuture(closedException());
+      subscribers.remove(connection);
+      connection.closeAsync();
+      throw new CompletionException(closedException());
     }
-    RedisLink idle;
-    while ((idle = idleReaders.poll()) != null) {
-      if (idle.connection().isOpen()) {
-        idle.connection().setTimeout(block.plus(commandTimeout));
-        return CompletableFuture.completedFuture(idle);
-      }
-      discard(idle);
-    }
-    return topology
-        .connect()
-        .thenApply(
-            link -> {
-              readers.add(link);
-              link.connection().setTimeout(block.plus(commandTimeout));
-              if (closed) {
-                discard(link);
-                throw new CompletionException(closedException());
-              }
-              return link;
-            });
-  }
-
-  /** Returns a reader to the pool, or closes it when its last command failed. */
-  void release(RedisLink link, boolean healthy) {
-    if (healthy && !closed && link.connection().isOpen()) {
-      idleReaders.add(link);
-    } else {
-      discard(link);
-    }
+    return connection;
   }
 
   /** {@link #translate}, counting connection failures and timeouts in {@link #stats()}. */
@@ -326,17 +320,8 @@ public final class RedisConnections implements AutoCloseable {
     }
     subscribers.forEach(StatefulRedisPubSubConnection::close);
     subscribers.clear();
-    readers.forEach(link -> link.connection().close());
-    readers.clear();
-    idleReaders.clear();
     topology.shutdown();
     resources.shutdown(0, 2, TimeUnit.SECONDS);
-  }
-
-  /** Closes a reader, unless {@link #close()} already did (a second close only logs a warning). */
-  private void discard(RedisLink link) {
-    readers.remove(link);
-    link.connection().closeAsync();
   }
 
   private static EngineUnavailableException closedException() {

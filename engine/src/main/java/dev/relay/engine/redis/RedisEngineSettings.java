@@ -1,35 +1,35 @@
 package dev.relay.engine.redis;
 
-import dev.relay.contracts.redis.RedisKeyLayout;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Settings of {@link RedisEventLog}; validated on construction with messages naming the setting.
  *
- * @param partitions P, the number of partition streams; must be the same for every service on one
- *     Redis
  * @param retention how long events stay replayable at least (trimming is approximate, so entries
- *     may stay somewhat longer, never shorter)
+ *     may stay somewhat longer, never shorter, unless {@code maxRoomEvents} caps the room first);
+ *     an idle room's keys expire {@link #IDLE_GRACE} after that
  * @param commandTimeout the longest a command may take before it fails with {@link
  *     dev.relay.engine.EngineUnavailableException}; also the connect timeout
  * @param idempotencyWindow how long a nonce is remembered per room
- * @param replayScanLimit the most stream entries one replay may scan before answering {@code
- *     TOO_MANY}
+ * @param replayScanLimit the most stream entries one replay or repair read may scan before
+ *     answering {@code TOO_MANY}
+ * @param maxRoomEvents the approximate length cap of one room's stream: protects Redis from one hot
+ *     room; a recovery from before the cap answers {@code TRIMMED}
  * @param cluster whether the URL names a seed node of a Redis Cluster rather than one server
  */
 public record RedisEngineSettings(
-    int partitions,
     Duration retention,
     Duration commandTimeout,
     Duration idempotencyWindow,
     int replayScanLimit,
+    int maxRoomEvents,
     boolean cluster) {
 
+  /** How long an idle room's stream and meta outlive the retention before they expire. */
+  public static final Duration IDLE_GRACE = Duration.ofMinutes(10);
+
   public RedisEngineSettings {
-    if (partitions < 1 || partitions > 1024) {
-      throw new IllegalArgumentException("partitions must be between 1 and 1024: " + partitions);
-    }
     requirePositive(retention, "retention");
     requirePositive(commandTimeout, "commandTimeout");
     requirePositive(idempotencyWindow, "idempotencyWindow");
@@ -39,40 +39,43 @@ public record RedisEngineSettings(
     if (replayScanLimit < 1) {
       throw new IllegalArgumentException("replayScanLimit must be positive: " + replayScanLimit);
     }
+    if (maxRoomEvents < 1) {
+      throw new IllegalArgumentException("maxRoomEvents must be positive: " + maxRoomEvents);
+    }
   }
 
   /**
-   * P = 16, retention 5 min, command timeout 2 s, idempotency window 24 h, scan limit 50,000, one
-   * server (not a cluster).
+   * Retention 5 min, command timeout 2 s, idempotency window 24 h, scan limit 50,000, at most about
+   * 10,000 events per room, one server (not a cluster).
    */
   public static RedisEngineSettings defaults() {
     return new RedisEngineSettings(
-        RedisKeyLayout.DEFAULT_PARTITIONS,
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(2),
-        Duration.ofHours(24),
-        50_000,
-        false);
-  }
-
-  public RedisEngineSettings withPartitions(int value) {
-    return new RedisEngineSettings(
-        value, retention, commandTimeout, idempotencyWindow, replayScanLimit, cluster);
+        Duration.ofMinutes(5), Duration.ofSeconds(2), Duration.ofHours(24), 50_000, 10_000, false);
   }
 
   public RedisEngineSettings withRetention(Duration value) {
     return new RedisEngineSettings(
-        partitions, value, commandTimeout, idempotencyWindow, replayScanLimit, cluster);
+        value, commandTimeout, idempotencyWindow, replayScanLimit, maxRoomEvents, cluster);
   }
 
   public RedisEngineSettings withCommandTimeout(Duration value) {
     return new RedisEngineSettings(
-        partitions, retention, value, idempotencyWindow, replayScanLimit, cluster);
+        retention, value, idempotencyWindow, replayScanLimit, maxRoomEvents, cluster);
+  }
+
+  public RedisEngineSettings withMaxRoomEvents(int value) {
+    return new RedisEngineSettings(
+        retention, commandTimeout, idempotencyWindow, replayScanLimit, value, cluster);
   }
 
   public RedisEngineSettings withCluster(boolean value) {
     return new RedisEngineSettings(
-        partitions, retention, commandTimeout, idempotencyWindow, replayScanLimit, value);
+        retention, commandTimeout, idempotencyWindow, replayScanLimit, maxRoomEvents, value);
+  }
+
+  /** The TTL of a room's stream and meta, renewed by every append and every follow. */
+  Duration roomTtl() {
+    return retention.plus(IDLE_GRACE);
   }
 
   private static void requirePositive(Duration value, String name) {

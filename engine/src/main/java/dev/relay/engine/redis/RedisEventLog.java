@@ -8,67 +8,50 @@ import dev.relay.engine.Appended;
 import dev.relay.engine.Epochs;
 import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
-import dev.relay.engine.ReadBatch;
+import dev.relay.engine.Feed;
+import dev.relay.engine.FeedListener;
 import dev.relay.engine.Replay;
-import dev.relay.engine.StoredEvent;
-import dev.relay.engine.StreamPositions;
-import dev.relay.engine.TruncatedPartition;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.RedisNoScriptException;
+import dev.relay.engine.UnsupportedServerException;
+import dev.relay.engine.feed.RoomFeed;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@link EventLog} on Redis Streams (Redis 6.2 or later, standalone or Cluster), through Lettuce's
+ * {@link EventLog} on Redis 7 or later, one server or a Redis Cluster, through Lettuce's
  * asynchronous API: no method blocks its caller.
  *
- * <p>Each append is one Lua script on the room's partition ({@code append.lua}): idempotency check,
- * epoch, {@code XADD} with approximate {@code MINID} trimming, and the nonce record, as one atomic
- * step. Reads are one blocking {@code XREAD} over every partition on a dedicated connection ({@link
- * MultiStreamReader}), or on a Redis Cluster one per partition ({@link FanOutReader}). Replay is
- * delegated to {@link RedisReplay}, which proves completeness or refuses, and checking a reader's
- * positions after a failure to {@link RedisTruncationCheck}. When Redis is unreachable every call
- * fails within the command timeout (at once when the connection is known to be down) with {@link
- * dev.relay.engine.EngineUnavailableException}; calls succeed again once Redis is back. See {@code
- * docs/engine.md} for the layout.
+ * <p>Each room has its own stream {@code relay:{R}:s}, meta hash {@code relay:{R}:m} (epoch, newest
+ * id, entries in the epoch) and sharded Pub/Sub channel {@code relay:{R}:live}, all on the room's
+ * slot ({@link RedisKeyLayout}). An append is one Lua script ({@code append.lua}): idempotency
+ * check, epoch, {@code XADD} trimmed by age ({@code MINID}) and length ({@code maxRoomEvents}),
+ * meta update, TTLs, nonce record and {@code SPUBLISH} of the entry with the id of the room's
+ * previous entry, as one atomic step. A replay is one script ({@code read.lua}, via {@link
+ * RoomReads}) that reads and proves completeness atomically. A {@link #openFeed feed} is a {@link
+ * RoomFeed} over a {@link RedisLiveSource}, which subscribes each followed room on the node serving
+ * its slot.
+ *
+ * <p>When Redis is unreachable every call fails within the command timeout (at once when the
+ * connection is known to be down) with {@link dev.relay.engine.EngineUnavailableException}; calls
+ * succeed again once Redis is back. See {@code docs/engine-redis-notes.md}.
  */
 public final class RedisEventLog implements EventLog {
 
-  static final String ROOM = "r";
-  static final String TYPE = "t";
-  static final String VOLATILE = "x";
-  static final String EPOCH = "ep";
-  static final String TRACEPARENT = "tp";
-  static final String ENVELOPE = "e";
+  private static final RedisScript APPEND = RedisScript.load(RedisEventLog.class, "append.lua");
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
-  private static final String APPEND_SCRIPT = loadScript("append.lua");
+  /** The most events a feed repairs from the stream at once before it reports a position lost. */
+  static final int REPAIR_MAX = 10_000;
 
   private final RedisEngineSettings settings;
-  private final RedisKeyLayout layout;
   private final RedisConnections redis;
-  private final RedisReplay replayer;
-  private final RedisTruncationCheck truncationCheck;
-  private final String appendSha;
-  private final PartitionReader reader;
+  private final RoomReads reads;
 
   /**
    * Connects lazily: construction does not fail when Redis is down; the first calls do, with {@link
@@ -78,15 +61,8 @@ public final class RedisEventLog implements EventLog {
    */
   public RedisEventLog(String url, RedisEngineSettings settings) {
     this.settings = settings;
-    this.layout = new RedisKeyLayout(settings.partitions());
     this.redis = new RedisConnections(url, settings.cluster(), settings.commandTimeout());
-    this.replayer = new RedisReplay(layout, settings.replayScanLimit());
-    this.truncationCheck = new RedisTruncationCheck(layout, settings.retention());
-    this.appendSha = sha1Hex(APPEND_SCRIPT);
-    this.reader =
-        redis.cluster()
-            ? new FanOutReader(redis, layout, settings.commandTimeout())
-            : new MultiStreamReader(redis, layout);
+    this.reads = new RoomReads(redis, settings);
   }
 
   /**
@@ -96,6 +72,26 @@ public final class RedisEventLog implements EventLog {
    */
   public void connectInBackground() {
     redis.commands();
+  }
+
+  /**
+   * Completes when the server (on a cluster: every master serving slots) is Redis 7.0 or later;
+   * fails with {@link UnsupportedServerException} whose message says which version was found
+   * ("Relay needs Redis 7.0 or later for sharded Pub/Sub; this server is 6.2.14"), or with {@link
+   * dev.relay.engine.EngineUnavailableException} when Redis cannot be reached.
+   */
+  public CompletionStage<Void> checkServer() {
+    return redis
+        .serverInfo()
+        .thenAccept(
+            infos -> {
+              for (String info : infos) {
+                Optional<String> refusal = RedisServerVersion.refusal(info);
+                if (refusal.isPresent()) {
+                  throw new UnsupportedServerException(refusal.get());
+                }
+              }
+            });
   }
 
   /** Connection health counters of this log's Redis client. */
@@ -111,7 +107,7 @@ public final class RedisEventLog implements EventLog {
   /**
    * Pipelines the scripts on one connection after a {@code SCRIPT LOAD}, so they run in request
    * order and none falls back to {@code EVAL} out of order. On a cluster the load goes to every
-   * master and is awaited first; each master then runs its partitions' scripts in request order.
+   * master and is awaited first; each master then runs its rooms' scripts in request order.
    */
   @Override
   public CompletionStage<List<Appended>> appendAll(List<EventDraft> drafts) {
@@ -122,7 +118,7 @@ public final class RedisEventLog implements EventLog {
         "append",
         c ->
             redis
-                .preload(c, APPEND_SCRIPT)
+                .preload(c, APPEND.text())
                 .thenCompose(
                     loaded -> {
                       List<CompletableFuture<Appended>> each = new ArrayList<>(drafts.size());
@@ -134,72 +130,24 @@ public final class RedisEventLog implements EventLog {
                     }));
   }
 
-  @Override
-  public CompletionStage<StreamPositions> tail() {
-    return redis.call(
-        "tail",
-        c -> {
-          List<CompletableFuture<List<StreamMessage<String, String>>>> last = new ArrayList<>();
-          for (int p = 0; p < layout.partitions(); p++) {
-            last.add(
-                c.xrevrange(layout.streamKey(p), Range.unbounded(), Limit.from(1))
-                    .toCompletableFuture());
-          }
-          return CompletableFuture.allOf(last.toArray(CompletableFuture[]::new))
-              .thenApply(
-                  done -> {
-                    String[] ids = new String[last.size()];
-                    for (int p = 0; p < ids.length; p++) {
-                      List<StreamMessage<String, String>> newest = last.get(p).join();
-                      ids[p] = newest.isEmpty() ? EventId.STREAM_START : newest.get(0).getId();
-                    }
-                    return StreamPositions.of(ids);
-                  });
-        });
-  }
-
-  @Override
-  public CompletionStage<ReadBatch> read(
-      StreamPositions after, int maxPerPartition, Duration block) {
-    if (after.partitions() != layout.partitions() || maxPerPartition < 1 || block.isNegative()) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException(
-              "read needs one position per partition (" + layout.partitions() + "), max >= 1"));
-    }
-    return reader.read(after, maxPerPartition, block);
-  }
-
+  /** One {@code read.lua}: complete and proven, or refused with the reason. */
   @Override
   public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
-    if (maxEvents < 0) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("maxEvents < 0"));
-    }
-    return redis.call("replay", c -> replayer.replay(c, room, since, maxEvents));
+    return reads.read(room, since, maxEvents, false, false);
   }
 
-  /** See {@link RedisTruncationCheck}: one script per partition, pipelined. */
+  /**
+   * A {@link RoomFeed} over a new {@link RedisLiveSource}: its own Pub/Sub connections (one per
+   * node serving followed rooms), closed with the feed.
+   */
   @Override
-  public CompletionStage<List<TruncatedPartition>> verifyPositions(Map<Integer, EventId> lastRead) {
-    for (int partition : lastRead.keySet()) {
-      if (partition < 0 || partition >= layout.partitions()) {
-        return CompletableFuture.failedFuture(
-            new IllegalArgumentException("no partition " + partition));
-      }
-    }
-    if (lastRead.isEmpty()) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-    return redis.call("verify positions", c -> truncationCheck.verify(c, lastRead));
+  public Feed openFeed(FeedListener listener) {
+    return new RoomFeed(new RedisLiveSource(redis, reads), listener, REPAIR_MAX);
   }
 
   @Override
   public CompletionStage<Void> ping() {
     return redis.ping();
-  }
-
-  @Override
-  public int partitions() {
-    return layout.partitions();
   }
 
   @Override
@@ -217,105 +165,61 @@ public final class RedisEventLog implements EventLog {
     redis.close();
   }
 
-  /** Stream entry fields to an event; null (and a warning) for an entry Relay did not write. */
-  static StoredEvent toEvent(int partition, StreamMessage<String, String> message) {
-    Map<String, String> body = message.getBody();
-    String envelope = body.get(ENVELOPE);
-    String epoch = body.get(EPOCH);
-    if (envelope == null || epoch == null || body.get(ROOM) == null || body.get(TYPE) == null) {
-      LOG.warn("skipping malformed entry {} in partition {}", message.getId(), partition);
-      return null;
-    }
-    EventId id = EventId.ofStreamId(message.getId(), epoch);
-    return new StoredEvent(
-        partition,
-        id,
-        body.get(ROOM),
-        body.get(TYPE),
-        "1".equals(body.get(VOLATILE)),
-        EnvelopeCodec.withId(envelope, id.toString()),
-        body.get(TRACEPARENT));
+  /** {@code |} separates the fields of a live message; a W3C traceparent never contains one. */
+  private static String traceparentField(String traceparent) {
+    return traceparent == null || traceparent.indexOf('|') >= 0 ? "" : traceparent;
   }
 
   private CompletionStage<Appended> appendWith(
       RedisClusterAsyncCommands<String, String> c, EventDraft draft, boolean evalFallback) {
-    int partition = layout.partitionOf(draft.room());
+    String room = draft.room();
     String[] keys =
         draft.nonce() == null
-            ? new String[] {layout.streamKey(partition), layout.epochKey(partition)}
+            ? new String[] {
+              RedisKeyLayout.roomStream(room),
+              RedisKeyLayout.roomMeta(room),
+              RedisKeyLayout.roomChannel(room)
+            }
             : new String[] {
-              layout.streamKey(partition),
-              layout.epochKey(partition),
-              layout.idempotencyKey(draft.room(), draft.nonce())
+              RedisKeyLayout.roomStream(room),
+              RedisKeyLayout.roomMeta(room),
+              RedisKeyLayout.roomNonce(room, draft.nonce()),
+              RedisKeyLayout.roomChannel(room)
             };
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String envelope =
         EnvelopeCodec.encodeWithoutId(
-            draft.room(),
+            room,
             draft.type(),
             draft.payloadJson(),
             draft.issuedAt(),
             now,
             draft.nonce(),
             draft.actor());
-    String[] args = appendArgs(draft, now, envelope);
-    CompletionStage<List<Object>> run = c.evalsha(appendSha, ScriptOutputType.MULTI, keys, args);
-    if (evalFallback) {
-      run =
-          run.exceptionallyCompose(
-              failure ->
-                  RedisConnections.unwrap(failure) instanceof RedisNoScriptException
-                      ? c.eval(APPEND_SCRIPT, ScriptOutputType.MULTI, keys, args)
-                      : CompletableFuture.failedStage(failure));
-    }
+    String[] args = {
+      Epochs.random(),
+      Long.toString(Math.max(0, now.toEpochMilli() - settings.retention().toMillis())),
+      Long.toString(settings.idempotencyWindow().toSeconds()),
+      Integer.toString(settings.maxRoomEvents()),
+      Long.toString(settings.roomTtl().toMillis()),
+      draft.type(),
+      EventType.isVolatile(draft.type()) ? "1" : "0",
+      traceparentField(draft.traceparent()),
+      envelope
+    };
+    CompletionStage<List<Object>> run =
+        evalFallback
+            ? APPEND.run(c, ScriptOutputType.MULTI, keys, args)
+            : APPEND.runLoaded(c, ScriptOutputType.MULTI, keys, args);
     return run.thenApply(
         reply -> {
           EventId id = EventId.ofStreamId((String) reply.get(0), (String) reply.get(1));
           boolean duplicate = "1".equals(reply.get(2));
           return new Appended(
               id,
-              draft.room(),
+              room,
               duplicate,
               duplicate ? null : EnvelopeCodec.withId(envelope, id.toString()));
         });
-  }
-
-  private String[] appendArgs(EventDraft draft, Instant now, String envelope) {
-    List<String> args = new ArrayList<>(14);
-    args.add(Epochs.random());
-    args.add(Long.toString(Math.max(0, now.toEpochMilli() - settings.retention().toMillis())));
-    args.add(Long.toString(settings.idempotencyWindow().toSeconds()));
-    args.addAll(List.of(ROOM, draft.room(), TYPE, draft.type()));
-    args.addAll(List.of(VOLATILE, EventType.isVolatile(draft.type()) ? "1" : "0"));
-    if (draft.traceparent() != null) {
-      args.addAll(List.of(TRACEPARENT, draft.traceparent()));
-    }
-    args.addAll(List.of(ENVELOPE, envelope));
-    return args.toArray(String[]::new);
-  }
-
-  private static String loadScript(String name) {
-    try (InputStream in = RedisEventLog.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String sha1Hex(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(40);
-      for (byte b : digest) {
-        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

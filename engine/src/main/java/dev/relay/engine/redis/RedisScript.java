@@ -55,6 +55,23 @@ public final class RedisScript {
                 : CompletableFuture.failedStage(failure));
   }
 
+  /**
+   * Runs the script with {@code EVALSHA} only, for pipelines sent after {@link
+   * RedisConnections#preload} made it known: a fallback to {@code EVAL} could run out of order.
+   */
+  <T> CompletionStage<T> runLoaded(
+      RedisClusterAsyncCommands<String, String> c,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
+    return c.evalsha(sha, type, keys, args);
+  }
+
+  /** The script's source, for {@link RedisConnections#preload}. */
+  String text() {
+    return text;
+  }
+
   @Override
   public String toString() {
     return name;

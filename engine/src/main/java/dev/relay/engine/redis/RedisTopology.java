@@ -1,7 +1,9 @@
 package dev.relay.engine.redis;
 
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -9,8 +11,8 @@ import java.util.concurrent.CompletionStage;
  * What differs between one Redis server and a Redis Cluster, and nothing else: how connections are
  * made, how a script is made known before a pipeline runs it, and what "Redis answers" means. Every
  * Relay command and script touches the keys of one hash slot (see {@code docs/engine.md}), so the
- * callers are the same for both; only {@link RedisEventLog}'s blocking read picks a strategy by
- * {@link #isCluster()}.
+ * callers are the same for both; only sharded Pub/Sub ({@link RedisLiveSource}) needs to know which
+ * node serves a slot ({@link #nodeForSlot}).
  */
 interface RedisTopology {
 
@@ -29,10 +31,30 @@ interface RedisTopology {
    */
   CompletionStage<Void> preload(RedisClusterAsyncCommands<String, String> c, String script);
 
+  /**
+   * The node serving {@code slot} ({@code SlotHash.getSlot(key)}), for a connection of its own
+   * ({@link #connectPubSub(RedisURI)}): the server itself, or on a cluster the master that serves
+   * the slot in the client's current view of the topology; null when that view is not loaded yet or
+   * no master serves the slot. Never blocks; the same node gives the same {@link RedisURI}.
+   */
+  RedisURI nodeForSlot(int slot);
+
+  /** Starts reloading the cluster's topology (nothing to do on one server). */
+  CompletionStage<Void> refresh();
+
+  /**
+   * A new Pub/Sub connection to one node (as named by {@link #nodeForSlot}), not following cluster
+   * redirections: a sharded subscription must be made on the node that serves its slot.
+   */
+  CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub(RedisURI node);
+
+  /** {@code INFO server} of the server, or of every master that serves slots. */
+  CompletionStage<List<String>> serverInfo(RedisLink link);
+
   /** Completes when every master holding data answers {@code PING}. */
   CompletionStage<Void> ping(RedisLink link);
 
-  /** True for a Redis Cluster: then multi-key commands may not span partitions. */
+  /** True for a Redis Cluster: then a command or script may not touch keys of different slots. */
   boolean isCluster();
 
   /** Releases the client and its threads; connections must be closed first. */

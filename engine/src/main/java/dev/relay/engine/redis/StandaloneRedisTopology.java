@@ -8,6 +8,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -44,6 +45,27 @@ final class StandaloneRedisTopology implements RedisTopology {
   public CompletionStage<Void> preload(RedisClusterAsyncCommands<String, String> c, String script) {
     c.scriptLoad(script);
     return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public RedisURI nodeForSlot(int slot) {
+    return uri;
+  }
+
+  @Override
+  public CompletionStage<Void> refresh() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub(
+      RedisURI node) {
+    return client.connectPubSubAsync(StringCodec.UTF8, node).toCompletableFuture();
+  }
+
+  @Override
+  public CompletionStage<List<String>> serverInfo(RedisLink link) {
+    return link.async().info("server").thenApply(List::of);
   }
 
   @Override

@@ -1,8 +1,8 @@
--- Renews an instance's liveness in one partition.
+-- Renews an instance's liveness in one presence shard.
 --
 -- KEYS[1] live zset relay:{p<N>}:presence:live
 -- ARGV[1] instance id, ARGV[2] instance TTL ms
--- Returns 1 when the instance was alive in this partition before, 0 when it was absent or expired.
+-- Returns 1 when the instance was alive in this shard before, 0 when it was absent or expired.
 
 redis.replicate_commands()
 local time = redis.call('TIME')

@@ -1,5 +1,5 @@
 -- Adds one connection to a room and renews its instance's liveness. Atomic; every key carries the
--- room's partition tag {p<N>}, so this runs on one Redis Cluster slot.
+-- room's presence shard tag {p<N>}, so this runs on one Redis Cluster slot.
 --
 -- KEYS[1] room       relay:{p<N>}:presence:room:<room>   hash "<instance>|<connection>|<sub>" -> joinedAt ms
 -- KEYS[2] subs       relay:{p<N>}:presence:subs:<room>   hash sub -> number of connections

@@ -1,4 +1,4 @@
--- Removes one connection from a room. Atomic, on the room's partition slot.
+-- Removes one connection from a room. Atomic, on the room's presence shard slot.
 --
 -- KEYS[1] room, KEYS[2] subs, KEYS[3] instance (as in join.lua)
 -- ARGV[1] field "<instance>|<connection>|<sub>", ARGV[2] sub, ARGV[3] room

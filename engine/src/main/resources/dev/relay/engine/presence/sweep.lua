@@ -1,4 +1,4 @@
--- Removes a dead instance's connections from some rooms of one partition and reports the users
+-- Removes a dead instance's connections from some rooms of one presence shard and reports the users
 -- whose last connection in a room that was. Atomic: a heartbeat either comes before (then nothing
 -- is removed) or after; and each connection is removed by exactly one HDEL, so each loss is
 -- reported once, by whichever caller removed it.

@@ -7,7 +7,7 @@ import java.time.Duration;
 class MemoryEventLogTest extends EventLogContract {
 
   @Override
-  protected EventLog open(int partitions, Duration retention) {
-    return new MemoryEventLog(partitions, retention);
+  protected EventLog open(Duration retention, int maxRoomEvents) {
+    return new MemoryEventLog(retention, Duration.ofHours(24), maxRoomEvents, 10_000);
   }
 }

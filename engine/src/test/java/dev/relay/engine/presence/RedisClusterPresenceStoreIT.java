@@ -38,7 +38,7 @@ class RedisClusterPresenceStoreIT extends PresenceStoreContract {
   protected List<PresenceStore> openShared(int count, Duration instanceTtl) {
     List<PresenceStore> stores = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      stores.add(new RedisPresenceStore(redis.connections(), 16, instanceTtl));
+      stores.add(new RedisPresenceStore(redis.connections(), instanceTtl));
     }
     return stores;
   }

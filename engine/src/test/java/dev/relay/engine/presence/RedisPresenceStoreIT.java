@@ -41,7 +41,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
   protected List<PresenceStore> openShared(int count, Duration instanceTtl) {
     List<PresenceStore> stores = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      stores.add(new RedisPresenceStore(redis.connections(), 4, instanceTtl));
+      stores.add(new RedisPresenceStore(redis.connections(), instanceTtl));
     }
     return stores;
   }

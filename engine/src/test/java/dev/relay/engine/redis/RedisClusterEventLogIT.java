@@ -1,24 +1,22 @@
 package dev.relay.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.Appended;
 import dev.relay.engine.EventLog;
-import dev.relay.engine.ReadBatch;
+import dev.relay.engine.Recorder;
 import dev.relay.engine.RedisTestCluster;
 import dev.relay.engine.StoredEvent;
-import dev.relay.engine.StreamPositions;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,13 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract against the shared three-master test Redis Cluster, flushed per test, plus what is
- * particular to a cluster: the partitions really spread over the masters, every key of a partition
- * shares its slot, and reads wake up and merge across masters. The truncation checks of {@link
- * RedisEventLogContract} run within the partition's slot, on whichever master owns it.
+ * particular to a cluster: rooms spread over the masters, every key (and the channel) of a room
+ * shares its slot, and a feed follows rooms on every master at once (one sharded subscription
+ * connection per master).
  */
 class RedisClusterEventLogIT extends RedisEventLogContract {
 
-  private static final int P = RedisKeyLayout.DEFAULT_PARTITIONS;
   private static RedisTestCluster cluster;
 
   @BeforeAll
@@ -51,12 +48,12 @@ class RedisClusterEventLogIT extends RedisEventLogContract {
   }
 
   @Override
-  protected EventLog open(int partitions, Duration retention) {
+  protected EventLog open(Duration retention, int maxRoomEvents) {
     return new RedisEventLog(
         cluster.url(),
         RedisEngineSettings.defaults()
-            .withPartitions(partitions)
             .withRetention(retention)
+            .withMaxRoomEvents(maxRoomEvents)
             .withCluster(true));
   }
 
@@ -66,91 +63,67 @@ class RedisClusterEventLogIT extends RedisEventLogContract {
   }
 
   @Test
-  void theSixteenPartitionsSpreadOverTheThreeMastersWithEachPartitionsKeysInOneSlot() {
-    EventLog log = log(P);
-    RedisKeyLayout layout = new RedisKeyLayout(P);
-    String[] rooms = roomPerPartition(layout);
-    for (String room : rooms) {
-      done(log.append(withNonce(room, "n-" + room)));
-    }
+  void roomsSpreadOverTheThreeMastersWithEachRoomsKeysAndChannelInOneSlot() {
+    EventLog log = log();
     RedisAdvancedClusterCommands<String, String> admin = cluster.admin().sync();
+    Map<String, String> ownerOfRoom = roomPerMaster();
 
-    Set<String> owners = new HashSet<>();
-    for (int p = 0; p < P; p++) {
-      String stream = layout.streamKey(p);
+    for (String room : ownerOfRoom.keySet()) {
+      done(log.append(withNonce(room, "n-1")));
+      String stream = RedisKeyLayout.roomStream(room);
       int slot = admin.clusterKeyslot(stream).intValue();
-      assertThat(slot).isEqualTo(SlotHash.getSlot(stream));
-      assertThat(admin.clusterKeyslot(layout.epochKey(p))).isEqualTo(slot);
-      assertThat(admin.clusterKeyslot(layout.idempotencyKey(rooms[p], "n-" + rooms[p])))
-          .isEqualTo(slot);
-      RedisClusterNode owner = cluster.admin().getPartitions().getPartitionBySlot(slot);
+      assertThat(admin.clusterKeyslot(RedisKeyLayout.roomMeta(room))).isEqualTo(slot);
+      assertThat(admin.clusterKeyslot(RedisKeyLayout.roomNonce(room, "n-1"))).isEqualTo(slot);
+      assertThat(SlotHash.getSlot(RedisKeyLayout.roomChannel(room))).isEqualTo(slot);
       for (RedisClusterNode node : cluster.admin().getPartitions()) {
         long here = cluster.admin().getConnection(node.getNodeId()).sync().keys(stream).size();
         assertThat(here)
             .as("%s stored on %s", stream, node.getUri())
-            .isEqualTo(node.getNodeId().equals(owner.getNodeId()) ? 1 : 0);
+            .isEqualTo(node.getNodeId().equals(ownerOfRoom.get(room)) ? 1 : 0);
       }
-      owners.add(owner.getNodeId());
     }
-
-    assertThat(owners).hasSize(3);
+    assertThat(new java.util.HashSet<>(ownerOfRoom.values())).hasSize(3);
   }
 
   @Test
-  void oneReadMergesEveryPartitionFromEveryMaster() {
-    EventLog log = log(P);
-    String[] rooms = roomPerPartition(new RedisKeyLayout(P));
-    for (int round = 0; round < 3; round++) {
+  void oneFeedFollowsRoomsOnEveryMasterInOrder() {
+    EventLog log = log();
+    Recorder feed = feed(log);
+    List<String> rooms = new ArrayList<>(roomPerMaster().keySet());
+    for (String room : rooms) {
+      done(feed.feed.follow(room));
+    }
+    Map<String, List<Appended>> appended = new HashMap<>();
+    for (int round = 0; round < 5; round++) {
       for (String room : rooms) {
-        done(log.append(numbered(room, round)));
+        appended
+            .computeIfAbsent(room, r -> new ArrayList<>())
+            .add(done(log.append(numbered(room, round))));
       }
     }
 
-    ReadBatch batch = done(log.read(StreamPositions.start(P), 100, Duration.ofSeconds(1)));
-
-    assertThat(batch.events()).hasSize(3 * P);
-    assertThat(batch.epochs()).hasSize(P);
     for (String room : rooms) {
-      List<String> ofRoom =
-          batch.events().stream()
-              .filter(e -> e.room().equals(room))
-              .map(StoredEvent::envelopeJson)
-              .toList();
-      assertThat(ofRoom).hasSize(3);
-      for (int round = 0; round < 3; round++) {
-        assertThat(ofRoom.get(round)).contains("\"n\":" + round);
-      }
+      assertThat(feed.awaitEvents(room, 5))
+          .extracting(StoredEvent::id)
+          .containsExactlyElementsOf(appended.get(room).stream().map(Appended::id).toList());
     }
+    assertThat(feed.lost).isEmpty();
+    assertThat(feed.feed.healthy()).isTrue();
   }
 
-  @Test
-  void aBlockedReadWakesForAnAppendToAPartitionOnAnyMaster() {
-    EventLog log = log(P);
-    String[] rooms = roomPerPartition(new RedisKeyLayout(P));
-    StreamPositions positions = done(log.tail());
-    for (String room : rooms) {
-      CompletableFuture<ReadBatch> pending =
-          log.read(positions, 100, Duration.ofSeconds(20)).toCompletableFuture();
-
-      Appended appended = done(log.append(numbered(room, 1)));
-
-      await().atMost(Duration.ofSeconds(5)).until(pending::isDone);
-      ReadBatch batch = pending.join();
-      assertThat(batch.events()).extracting(StoredEvent::id).containsExactly(appended.id());
-      positions = batch.next();
-    }
-  }
-
-  /** One room name per partition, rooms[p] in partition p. */
-  private static String[] roomPerPartition(RedisKeyLayout layout) {
-    String[] rooms = new String[layout.partitions()];
-    int found = 0;
-    for (int i = 0; found < rooms.length; i++) {
-      String room = "room:" + i;
-      int p = layout.partitionOf(room);
-      if (rooms[p] == null) {
-        rooms[p] = room;
-        found++;
+  /** One room per master of the cluster: room name to the node id serving its slot. */
+  private Map<String, String> roomPerMaster() {
+    Map<String, String> rooms = new HashMap<>();
+    java.util.Set<String> masters = new java.util.HashSet<>();
+    for (int i = 0; masters.size() < 3; i++) {
+      String room = room("room:" + i);
+      RedisClusterNode owner =
+          cluster
+              .admin()
+              .getPartitions()
+              .getPartitionBySlot(SlotHash.getSlot(RedisKeyLayout.roomStream(room)));
+      if (masters.add(owner.getNodeId())) {
+        rooms.put(room, owner.getNodeId());
       }
     }
     return rooms;

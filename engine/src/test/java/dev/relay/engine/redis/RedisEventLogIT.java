@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** The contract against the shared test Redis, in the engine's own database, flushed per test. */
+/**
+ * The contract against the shared test Redis, in the engine's own database, flushed per test. Every
+ * test still uses rooms of its own: sharded Pub/Sub channels are shared by all databases.
+ */
 class RedisEventLogIT extends RedisEventLogContract {
 
   private static final int DATABASE = 9;
@@ -35,10 +38,10 @@ class RedisEventLogIT extends RedisEventLogContract {
   }
 
   @Override
-  protected EventLog open(int partitions, Duration retention) {
+  protected EventLog open(Duration retention, int maxRoomEvents) {
     return new RedisEventLog(
         TestRedis.url(DATABASE),
-        RedisEngineSettings.defaults().withPartitions(partitions).withRetention(retention));
+        RedisEngineSettings.defaults().withRetention(retention).withMaxRoomEvents(maxRoomEvents));
   }
 
   @Override

@@ -76,7 +76,7 @@ class RedisStoresFaultIT {
 
   @Test
   void presenceAndSessionsFailFastWhileRedisIsDownAndWorkAfterwards() {
-    RedisPresenceStore presence = new RedisPresenceStore(first, 4, Duration.ofSeconds(30));
+    RedisPresenceStore presence = new RedisPresenceStore(first, Duration.ofSeconds(30));
     RedisSessionStore sessions = new RedisSessionStore(first);
     done(presence.join("team:1", "alice", "c1", "gw-a"));
 

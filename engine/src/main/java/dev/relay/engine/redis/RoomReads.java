@@ -1,0 +1,99 @@
+package dev.relay.engine.redis;
+
+import dev.relay.contracts.EnvelopeCodec;
+import dev.relay.contracts.EventId;
+import dev.relay.contracts.redis.RedisKeyLayout;
+import dev.relay.engine.Epochs;
+import dev.relay.engine.Replay;
+import dev.relay.engine.StoredEvent;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The two reads of one room, each one atomic script on the room's slot: {@code head.lua} (the
+ * room's epoch, created when missing, and its newest id) and {@code read.lua} (the entries after a
+ * position, with the proof that none is missing, or the reason why not). {@link RedisEventLog}
+ * replays with it and {@link RedisLiveSource} follows and repairs with it. See {@code read.lua} for
+ * the rules and {@code docs/engine-redis-notes.md} for why they prove completeness. Thread-safe.
+ */
+final class RoomReads {
+
+  private static final RedisScript HEAD = RedisScript.load(RoomReads.class, "head.lua");
+  private static final RedisScript READ = RedisScript.load(RoomReads.class, "read.lua");
+  private static final int FIELDS_PER_ENTRY = 5;
+
+  private final RedisConnections redis;
+  private final RedisEngineSettings settings;
+
+  RoomReads(RedisConnections redis, RedisEngineSettings settings) {
+    this.redis = redis;
+    this.settings = settings;
+  }
+
+  /**
+   * The room's head, {@code <newest stream id>.<epoch>}; creates the epoch if the room has none.
+   */
+  CompletionStage<EventId> head(String room) {
+    String[] keys = {RedisKeyLayout.roomStream(room), RedisKeyLayout.roomMeta(room)};
+    String ttl = Long.toString(settings.roomTtl().toMillis());
+    return redis.call(
+        "head",
+        c ->
+            HEAD.<String>run(c, ScriptOutputType.VALUE, keys, Epochs.random(), ttl)
+                .thenApply(
+                    text ->
+                        EventId.parse(text)
+                            .orElseThrow(() -> new IllegalStateException("bad head " + text))));
+  }
+
+  /**
+   * The entries after {@code after}, at most {@code max}, volatile ones only if asked; see {@link
+   * dev.relay.engine.feed.LiveSource#read} for {@code markLoss}.
+   */
+  CompletionStage<Replay> read(
+      String room, EventId after, int max, boolean withVolatile, boolean markLoss) {
+    if (max < 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("max < 0"));
+    }
+    String[] keys = {RedisKeyLayout.roomStream(room), RedisKeyLayout.roomMeta(room)};
+    String[] args = {
+      after.streamId(),
+      after.epoch(),
+      Integer.toString(max),
+      withVolatile ? "1" : "0",
+      markLoss ? "1" : "0",
+      Epochs.random(),
+      Integer.toString(settings.replayScanLimit()),
+      Long.toString(settings.roomTtl().toMillis())
+    };
+    return redis.call(
+        markLoss ? "repair" : "replay",
+        c ->
+            READ.<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
+                .thenApply(reply -> toReplay(room, after.epoch(), reply)));
+  }
+
+  private static Replay toReplay(String room, String epoch, List<Object> reply) {
+    Replay.Outcome outcome = Replay.Outcome.valueOf((String) reply.get(0));
+    if (outcome != Replay.Outcome.COMPLETE) {
+      return Replay.refused(outcome);
+    }
+    List<StoredEvent> events = new ArrayList<>((reply.size() - 1) / FIELDS_PER_ENTRY);
+    for (int i = 1; i + FIELDS_PER_ENTRY <= reply.size(); i += FIELDS_PER_ENTRY) {
+      EventId id = EventId.ofStreamId((String) reply.get(i), epoch);
+      String traceparent = (String) reply.get(i + 3);
+      events.add(
+          new StoredEvent(
+              id,
+              room,
+              (String) reply.get(i + 1),
+              "1".equals(reply.get(i + 2)),
+              EnvelopeCodec.withId((String) reply.get(i + 4), id.toString()),
+              traceparent.isEmpty() ? null : traceparent));
+    }
+    return Replay.complete(events);
+  }
+}
