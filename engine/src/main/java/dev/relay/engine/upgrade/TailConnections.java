@@ -41,6 +41,9 @@ final class TailConnections implements AutoCloseable {
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
+  /** Guarded by {@code this}. */
+  private CompletableFuture<Void> topologyLoaded;
+
   /**
    * @param url one server's URL, or with {@code cluster} any node of the cluster
    * @param timeout every command's timeout: the longest {@code BLOCK} plus the command timeout
@@ -90,12 +93,11 @@ final class TailConnections implements AutoCloseable {
     }
     CompletableFuture<RedisLink> link =
         cluster != null
-            ? cluster
-                .connectAsync(StringCodec.UTF8)
+            ? topologyLoaded()
+                .thenCompose(loaded -> cluster.connectAsync(StringCodec.UTF8))
                 .thenApply(
                     (StatefulRedisClusterConnection<String, String> c) ->
                         new RedisLink(c, c.async()))
-                .toCompletableFuture()
             : standalone
                 .connectAsync(StringCodec.UTF8, uri)
                 .thenApply(
@@ -110,6 +112,17 @@ final class TailConnections implements AutoCloseable {
           }
           return l;
         });
+  }
+
+  /**
+   * Loads the cluster's topology from the seed once (Lettuce's asynchronous connect needs it); a
+   * failed load is tried again by the next open.
+   */
+  private synchronized CompletableFuture<Void> topologyLoaded() {
+    if (topologyLoaded == null || topologyLoaded.isCompletedExceptionally()) {
+      topologyLoaded = cluster.refreshPartitionsAsync().toCompletableFuture();
+    }
+    return topologyLoaded;
   }
 
   @Override
