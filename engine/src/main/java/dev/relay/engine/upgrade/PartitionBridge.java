@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       after the previous was stored. Rooms of one batch are copied concurrently.
  *   <li>Starting position, per partition: the shared checkpoint {@code relay:{p<N>}:bridged} (the
  *       newest entry some bridge copied with all before it), so a bridge started while no other ran
- *       catches up on what was appended meanwhile; without a checkpoint, the stream's current end.
- *       Entries trimmed by retention before any bridge read them are not copied (see the doc).
+ *       catches up on what was appended meanwhile; without a checkpoint, the stream's current end,
+ *       which becomes the checkpoint. Entries trimmed by retention before any bridge read them are
+ *       not copied (see the doc).
  *   <li>On a failure (Redis or the room log unavailable) the bridge logs it, counts it and reads
  *       again from its last position after a backoff (100 ms doubling to 2 s); nothing read after
  *       that position is lost, and what is read twice is a duplicate.

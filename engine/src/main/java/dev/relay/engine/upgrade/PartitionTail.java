@@ -94,6 +94,7 @@ final class PartitionTail {
                         return start;
                       });
             })
+        .thenCompose(this::recordStart)
         .whenComplete(
             (start, failure) -> {
               if (failure != null) {
@@ -109,6 +110,23 @@ final class PartitionTail {
               started.complete(null);
               read();
             });
+  }
+
+  /**
+   * Records each starting position as the partition's checkpoint (it only moves forward), so that
+   * the checkpoint reaches a partition's newest entry once the bridges are caught up, even for a
+   * partition nobody wrote to since: the operator's check before leaving upgrade mode compares
+   * them. Entries before the first bridge's start predate every new gateway and need no copy.
+   */
+  private CompletionStage<String[]> recordStart(String[] start) {
+    List<CompletableFuture<Void>> recorded = new ArrayList<>(start.length);
+    for (int i = 0; i < start.length; i++) {
+      if (!EventId.STREAM_START.equals(start[i])) {
+        recorded.add(bridge.checkpoint(partitions[i], start[i]).toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new))
+        .thenApply(done -> start);
   }
 
   private void read() {

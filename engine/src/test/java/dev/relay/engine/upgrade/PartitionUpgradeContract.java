@@ -241,9 +241,12 @@ abstract class PartitionUpgradeContract {
   @Test
   void aBridgeStartedLaterCatchesUpFromTheSharedCheckpoint() {
     EventLog rooms = track(openRooms());
-    PartitionBridge first = startBridge(rooms);
-    FeedRecorder feed = follow(rooms, "room-1");
     OldRelease old = oldRelease();
+    EventId beforeUpgrade = old.append("room-1", "chat.before-upgrade", "{}", null).id();
+    PartitionBridge first = startBridge(rooms);
+    String bridged = LAYOUT.bridgedKey(LAYOUT.partitionOf("room-1"));
+    assertThat(admin().get(bridged)).isEqualTo(beforeUpgrade.streamId());
+    FeedRecorder feed = follow(rooms, "room-1");
     old.append("room-1", "chat.before", "{}", null);
     await().atMost(Duration.ofSeconds(10)).until(() -> feed.saw("room-1", "chat.before"));
     await().atMost(Duration.ofSeconds(10)).until(() -> first.copied() == 1);
@@ -258,8 +261,7 @@ abstract class PartitionUpgradeContract {
         .extracting(StoredEvent::type)
         .containsExactly("chat.before", "chat.while-no-bridge-ran", "test.sentinel");
     assertThat(second.copied()).isEqualTo(2);
-    String checkpoint = admin().get(LAYOUT.bridgedKey(LAYOUT.partitionOf("room-1")));
-    assertThat(checkpoint).isEqualTo(old.partitionOf("room-1").get(2).id().streamId());
+    assertThat(admin().get(bridged)).isEqualTo(old.partitionOf("room-1").get(3).id().streamId());
   }
 
   @Test
