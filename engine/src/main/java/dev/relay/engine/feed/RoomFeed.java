@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Start.</b> Subscribe first; once the subscription is active, read the room's head H
  *       ({@link LiveSource#head}). Messages that arrive meanwhile are buffered. P = H; the follow
- *       completes with H; buffered messages at or before H are dropped (they were stored before
- *       the head was read), the others go through step 2. So no event appended after the follow
+ *       completes with H; buffered messages at or before H are dropped (they were stored before the
+ *       head was read), the others go through step 2. So no event appended after the follow
  *       completed can be missed, and none before it is delivered.
  *   <li><b>Chain.</b> A live message carries its id and the stream id of the room's previous entry.
  *       At or before P: a duplicate, dropped. Previous = P: delivered, P = its id. Otherwise a
@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Repair.</b> Read the room's entries after P from the stream ({@link LiveSource#read}
  *       with {@code markLoss}); meanwhile live messages are buffered. A complete answer is
  *       delivered in order, then the buffer goes through step 2. Any other answer (the stream was
- *       lost, truncated, trimmed past P, or holds more than {@code repairMax} entries after P):
- *       P = the current head, {@link FeedListener#positionLost}, then the buffer.
+ *       lost, truncated, trimmed past P, or holds more than {@code repairMax} entries after P): P =
+ *       the current head, {@link FeedListener#positionLost}, then the buffer.
  *   <li><b>Interruptions.</b> When the source reports that messages of a room may have been lost
  *       (its connection dropped, its slot moved), nothing more of the room is delivered until its
  *       subscription is active again; then it is repaired from P as in step 3. An event of another
@@ -391,8 +391,10 @@ public final class RoomFeed implements Feed {
   }
 
   private void retry(FollowedRoom r, Throwable failure, Runnable again) {
-    r.backoffMillis = r.backoffMillis == 0 ? 200 : Math.min(r.backoffMillis * 2, MAX_BACKOFF_MILLIS);
-    LOG.debug("room {}: store read failed, retrying in {} ms: {}", r.room, r.backoffMillis, failure);
+    r.backoffMillis =
+        r.backoffMillis == 0 ? 200 : Math.min(r.backoffMillis * 2, MAX_BACKOFF_MILLIS);
+    LOG.debug(
+        "room {}: store read failed, retrying in {} ms: {}", r.room, r.backoffMillis, failure);
     int generation = r.generation;
     try {
       thread.schedule(

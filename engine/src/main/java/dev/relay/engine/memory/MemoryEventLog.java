@@ -197,7 +197,9 @@ public final class MemoryEventLog implements EventLog {
       }
       MemoryRoom r = rooms.get(room);
       Replay answer =
-          r == null ? Replay.refused(Replay.Outcome.EPOCH_CHANGED) : r.read(after, max, withVolatile);
+          r == null
+              ? Replay.refused(Replay.Outcome.EPOCH_CHANGED)
+              : r.read(after, max, withVolatile);
       return CompletableFuture.completedFuture(answer);
     }
   }
@@ -214,7 +216,7 @@ public final class MemoryEventLog implements EventLog {
         .removeIf(
             e ->
                 e.getValue().touchedMillis < idleBefore
-                && sources.stream().noneMatch(s -> s.rooms.contains(e.getKey())));
+                    && sources.stream().noneMatch(s -> s.rooms.contains(e.getKey())));
   }
 
   private static <T> CompletableFuture<T> closedFailure() {
@@ -263,8 +265,7 @@ public final class MemoryEventLog implements EventLog {
           return closedFailure();
         }
         long now = System.currentTimeMillis();
-        MemoryRoom r =
-            MemoryEventLog.this.rooms.computeIfAbsent(room, name -> new MemoryRoom(now));
+        MemoryRoom r = MemoryEventLog.this.rooms.computeIfAbsent(room, name -> new MemoryRoom(now));
         r.touchedMillis = Math.max(r.touchedMillis, now);
         return CompletableFuture.completedFuture(r.last());
       }

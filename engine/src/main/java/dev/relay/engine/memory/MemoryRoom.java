@@ -87,7 +87,9 @@ final class MemoryRoom {
       return Replay.complete(List.of());
     }
     boolean fromStart = after.millis() == 0 && after.sequence() == 0;
-    if (fromStart ? entries.size() - head != appended : entries.get(head).id().compareTo(after) > 0) {
+    if (fromStart
+        ? entries.size() - head != appended
+        : entries.get(head).id().compareTo(after) > 0) {
       return Replay.refused(Outcome.TRIMMED);
     }
     List<StoredEvent> events = new ArrayList<>();
