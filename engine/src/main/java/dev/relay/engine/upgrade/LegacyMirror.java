@@ -49,10 +49,11 @@ import java.util.concurrent.CompletionStage;
  *       protection anywhere in Relay: its retry may store it twice, in the room and the partition.
  *   <li>A duplicate's envelope is not known here (the room answers none): its partition entry, when
  *       one has to be written, carries the draft re-encoded with {@code publishedAt} = now.
- *   <li>Order: a room's partition entries are written in the order its room appends completed (each
- *       write is sent from the completion of its room append, on one pipelined connection), and an
- *       append completes only after its partition entry is stored, so an event answered before
- *       another was published precedes it in both layouts.
+ *   <li>Order: each partition write is sent, on one pipelined connection, from the completion of
+ *       its room append; so when the wrapped log completes a room's appends in the room's order (as
+ *       {@code RedisEventLog}, one pipelined connection, and {@code MemoryEventLog} do), the room's
+ *       partition entries follow the same order. An append completes only after its partition entry
+ *       is stored, so an event answered before another was published precedes it in both layouts.
  *   <li>The room and the partition are two commands, not one script: on a Redis Cluster their keys
  *       are in different slots.
  * </ul>

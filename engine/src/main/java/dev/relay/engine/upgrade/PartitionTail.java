@@ -178,7 +178,11 @@ final class PartitionTail {
             (room, previous) ->
                 (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
                     .thenCompose(
-                        ignored -> bridge.rooms().append(entry.draft()).thenAccept(this::count)));
+                        ignored ->
+                            bridge
+                                .rooms()
+                                .append(entry.draft())
+                                .thenAccept(appended -> count(entry, appended))));
       }
     }
     return CompletableFuture.allOf(byRoom.values().toArray(CompletableFuture[]::new))
@@ -194,7 +198,13 @@ final class PartitionTail {
             });
   }
 
-  private void count(Appended appended) {
+  private void count(LegacyEntry entry, Appended appended) {
+    LOG.debug(
+        "upgrade: {} of {} is {}{}",
+        entry.id(),
+        entry.draft().room(),
+        appended.id(),
+        appended.duplicate() ? " (already copied)" : "");
     if (appended.duplicate()) {
       bridge.counters().alreadyCopied.incrementAndGet();
     } else {
