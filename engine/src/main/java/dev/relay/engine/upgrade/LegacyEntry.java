@@ -16,9 +16,8 @@ import java.util.Map;
  * event to the new per-room layout.
  *
  * @param id the entry's old event id, {@code <stream id>.<partition epoch>}
- * @param mirrored true for an entry {@link LegacyMirror} wrote (it came from the new layout)
  */
-record LegacyEntry(EventId id, boolean mirrored, EventDraft draft) {
+record LegacyEntry(EventId id, EventDraft draft) {
 
   /** The prefix of the nonce given to a copied event that had none. */
   static final String NONCE_PREFIX = "legacy-";
@@ -59,7 +58,6 @@ record LegacyEntry(EventId id, boolean mirrored, EventDraft draft) {
     if (payload == null) {
       return null;
     }
-    boolean mirrored = PartitionLayout.FROM_ROOMS.equals(body.get(PartitionLayout.SOURCE));
     String nonce = envelope.nonce() != null ? envelope.nonce() : NONCE_PREFIX + id;
     EventDraft draft =
         new EventDraft(
@@ -70,7 +68,12 @@ record LegacyEntry(EventId id, boolean mirrored, EventDraft draft) {
             envelope.issuedAt(),
             envelope.actor(),
             body.get(PartitionLayout.TRACEPARENT));
-    return new LegacyEntry(id, mirrored, draft);
+    return new LegacyEntry(id, draft);
+  }
+
+  /** True for an entry {@link LegacyMirror} wrote: it came from the new layout. */
+  static boolean isMirrored(Map<String, String> body) {
+    return PartitionLayout.FROM_ROOMS.equals(body.get(PartitionLayout.SOURCE));
   }
 
   /**

@@ -129,7 +129,10 @@ public final class PartitionBridge implements AutoCloseable {
     return counters.alreadyCopied.get();
   }
 
-  /** Entries skipped because {@link LegacyMirror} wrote them. */
+  /**
+   * Reads of entries {@link LegacyMirror} wrote, skipped (an entry read again after a failure
+   * counts again).
+   */
   public long mirroredSkipped() {
     return counters.mirroredSkipped.get();
   }

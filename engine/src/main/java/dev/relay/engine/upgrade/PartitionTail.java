@@ -165,13 +165,15 @@ final class PartitionTail {
         continue;
       }
       newest.put(index, message.getId());
+      if (LegacyEntry.isMirrored(message.getBody())) {
+        counters.mirroredSkipped.incrementAndGet();
+        continue;
+      }
       LegacyEntry entry = LegacyEntry.parse(message.getId(), message.getBody());
       if (entry == null) {
         counters.malformed.incrementAndGet();
         LOG.warn(
             "upgrade: skipping malformed entry {} of {}", message.getId(), message.getStream());
-      } else if (entry.mirrored()) {
-        counters.mirroredSkipped.incrementAndGet();
       } else {
         byRoom.compute(
             entry.draft().room(),

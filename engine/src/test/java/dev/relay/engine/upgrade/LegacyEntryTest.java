@@ -34,7 +34,7 @@ class LegacyEntryTest {
     body.put("tp", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     LegacyEntry entry = LegacyEntry.parse("1732326000000-4", body);
 
-    assertThat(entry.mirrored()).isFalse();
+    assertThat(LegacyEntry.isMirrored(body)).isFalse();
     assertThat(entry.id().toString()).isEqualTo("1732326000000-4.k3f9ab");
     assertThat(entry.draft())
         .isEqualTo(
@@ -68,7 +68,7 @@ class LegacyEntryTest {
     Map<String, String> body = body("n-7", null);
     body.put("src", "rooms");
 
-    assertThat(LegacyEntry.parse("1-0", body).mirrored()).isTrue();
+    assertThat(LegacyEntry.isMirrored(body)).isTrue();
   }
 
   @Test
