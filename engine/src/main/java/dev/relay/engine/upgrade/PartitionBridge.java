@@ -142,6 +142,14 @@ public final class PartitionBridge implements AutoCloseable {
     return counters.malformed.get();
   }
 
+  /**
+   * Partitions found at start to have lost entries to trimming before any bridge copied them (each
+   * logged as an error): old processes wrote while no bridge ran for longer than the retention.
+   */
+  public long trimmedBeforeCopy() {
+    return counters.trimmedBeforeCopy.get();
+  }
+
   /** Failed reads or copies, each followed by a retry from the last position. */
   public long failures() {
     return counters.failures.get();
@@ -205,5 +213,6 @@ public final class PartitionBridge implements AutoCloseable {
     final AtomicLong mirroredSkipped = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
+    final AtomicLong trimmedBeforeCopy = new AtomicLong();
   }
 }

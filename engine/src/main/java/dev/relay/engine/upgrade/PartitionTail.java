@@ -8,6 +8,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,14 +78,20 @@ final class PartitionTail {
                     c.xrevrange(layout.streamKey(partition), Range.unbounded(), Limit.from(1))
                         .toCompletableFuture());
               }
+              List<CompletableFuture<String>> deleted = new ArrayList<>();
+              for (int partition : partitions) {
+                deleted.add(maxDeletedId(c, bridge.layout().streamKey(partition)));
+              }
               List<CompletableFuture<?>> all = new ArrayList<>(checkpoints);
               all.addAll(newest);
+              all.addAll(deleted);
               return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                   .thenApply(
                       done -> {
                         String[] start = new String[partitions.length];
                         for (int i = 0; i < start.length; i++) {
                           String checkpoint = checkpoints.get(i).join();
+                          warnIfTrimmed(partitions[i], checkpoint, deleted.get(i).join());
                           List<StreamMessage<String, String>> last = newest.get(i).join();
                           start[i] =
                               checkpoint != null
@@ -110,6 +117,46 @@ final class PartitionTail {
               started.complete(null);
               read();
             });
+  }
+
+  /**
+   * {@code max-deleted-entry-id} of {@code XINFO STREAM} (Redis 7): the newest entry trimming (or
+   * anything else) removed; null when the stream does not exist or the field is missing.
+   */
+  private static CompletableFuture<String> maxDeletedId(
+      RedisClusterAsyncCommands<String, String> c, String key) {
+    return c.xinfoStream(key)
+        .toCompletableFuture()
+        .handle(
+            (info, failure) -> {
+              if (failure != null || info == null) {
+                return null;
+              }
+              for (int i = 0; i + 1 < info.size(); i += 2) {
+                if ("max-deleted-entry-id".equals(String.valueOf(info.get(i)))) {
+                  return String.valueOf(info.get(i + 1));
+                }
+              }
+              return null;
+            });
+  }
+
+  /**
+   * Reports entries that were removed from a partition before any bridge copied them: they were
+   * written by old processes while no bridge ran for longer than the retention, and the clients of
+   * new gateways never received them. Nothing can bring them back; the operator must know.
+   */
+  private void warnIfTrimmed(int partition, String checkpoint, String maxDeleted) {
+    if (checkpoint != null && maxDeleted != null && StreamIdOrder.after(maxDeleted, checkpoint)) {
+      bridge.counters().trimmedBeforeCopy.incrementAndGet();
+      LOG.error(
+          "upgrade: partition {} lost entries after {} (up to {}) to trimming before any bridge"
+              + " copied them; clients of new gateways did not receive them. Keep a new"
+              + " publish-api running during the upgrade",
+          partition,
+          checkpoint,
+          maxDeleted);
+    }
   }
 
   /**

@@ -265,6 +265,25 @@ abstract class PartitionUpgradeContract {
   }
 
   @Test
+  void entriesRemovedBeforeAnyBridgeCopiedThemAreReportedAtStart() {
+    EventLog rooms = track(openRooms());
+    OldRelease old = oldRelease();
+    EventId copiedLongAgo = old.append("room-1", "chat.copied", "{}", null).id();
+    int partition = LAYOUT.partitionOf("room-1");
+    admin().set(LAYOUT.bridgedKey(partition), copiedLongAgo.streamId());
+    EventId trimmed = old.append("room-1", "chat.trimmed", "{}", null).id();
+    admin().xdel(LAYOUT.streamKey(partition), trimmed.streamId());
+    old.append("room-1", "chat.kept", "{}", null);
+    FeedRecorder feed = follow(rooms, "room-1");
+
+    PartitionBridge bridge = startBridge(rooms);
+    await().atMost(Duration.ofSeconds(10)).until(() -> feed.saw("room-1", "chat.kept"));
+
+    assertThat(bridge.trimmedBeforeCopy()).isEqualTo(1);
+    assertThat(feed.of("room-1")).extracting(StoredEvent::type).containsExactly("chat.kept");
+  }
+
+  @Test
   void entriesOfOtherRoomsAndPartitionsAreCopiedToTheirOwnRooms() {
     EventLog rooms = track(openRooms());
     startBridge(rooms);
