@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Starting position, per partition: the shared checkpoint {@code relay:{p<N>}:bridged} (the
  *       newest entry some bridge copied with all before it), so a bridge started while no other ran
  *       catches up on what was appended meanwhile; without a checkpoint, the stream's current end,
- *       which becomes the checkpoint. Entries trimmed by retention before any bridge read them are
- *       not copied (see the doc).
+ *       which becomes the checkpoint. Entries trimmed by retention before any bridge read them
+ *       cannot be copied: a bridge that finds at start that the checkpointed entry itself was
+ *       trimmed away logs an error and counts it ({@link #trimmedBeforeCopy()}).
  *   <li>On a failure (Redis or the room log unavailable) the bridge logs it, counts it and reads
  *       again from its last position after a backoff (100 ms doubling to 2 s); nothing read after
  *       that position is lost, and what is read twice is a duplicate.
@@ -143,8 +144,9 @@ public final class PartitionBridge implements AutoCloseable {
   }
 
   /**
-   * Partitions found at start to have lost entries to trimming before any bridge copied them (each
-   * logged as an error): old processes wrote while no bridge ran for longer than the retention.
+   * Partitions found at start whose checkpointed entry had been trimmed, so entries after it may
+   * have been trimmed before any bridge copied them (each logged as an error): old processes wrote
+   * while no bridge ran for longer than the retention.
    */
   public long trimmedBeforeCopy() {
     return counters.trimmedBeforeCopy.get();

@@ -78,20 +78,20 @@ final class PartitionTail {
                     c.xrevrange(layout.streamKey(partition), Range.unbounded(), Limit.from(1))
                         .toCompletableFuture());
               }
-              List<CompletableFuture<String>> deleted = new ArrayList<>();
+              List<CompletableFuture<String>> firsts = new ArrayList<>();
               for (int partition : partitions) {
-                deleted.add(maxDeletedId(c, bridge.layout().streamKey(partition)));
+                firsts.add(firstId(c, bridge.layout().streamKey(partition)));
               }
               List<CompletableFuture<?>> all = new ArrayList<>(checkpoints);
               all.addAll(newest);
-              all.addAll(deleted);
+              all.addAll(firsts);
               return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                   .thenApply(
                       done -> {
                         String[] start = new String[partitions.length];
                         for (int i = 0; i < start.length; i++) {
                           String checkpoint = checkpoints.get(i).join();
-                          warnIfTrimmed(partitions[i], checkpoint, deleted.get(i).join());
+                          warnIfTrimmed(partitions[i], checkpoint, firsts.get(i).join());
                           List<StreamMessage<String, String>> last = newest.get(i).join();
                           start[i] =
                               checkpoint != null
@@ -119,43 +119,32 @@ final class PartitionTail {
             });
   }
 
-  /**
-   * {@code max-deleted-entry-id} of {@code XINFO STREAM} (Redis 7): the newest entry trimming (or
-   * anything else) removed; null when the stream does not exist or the field is missing.
-   */
-  private static CompletableFuture<String> maxDeletedId(
+  /** The id of the stream's first entry; null when it has none (or does not exist). */
+  private static CompletableFuture<String> firstId(
       RedisClusterAsyncCommands<String, String> c, String key) {
-    return c.xinfoStream(key)
+    return c.xrange(key, Range.unbounded(), Limit.from(1))
         .toCompletableFuture()
-        .handle(
-            (info, failure) -> {
-              if (failure != null || info == null) {
-                return null;
-              }
-              for (int i = 0; i + 1 < info.size(); i += 2) {
-                if ("max-deleted-entry-id".equals(String.valueOf(info.get(i)))) {
-                  return String.valueOf(info.get(i + 1));
-                }
-              }
-              return null;
-            });
+        .thenApply(first -> first.isEmpty() ? null : first.get(0).getId());
   }
 
   /**
-   * Reports entries that were removed from a partition before any bridge copied them: they were
-   * written by old processes while no bridge ran for longer than the retention, and the clients of
-   * new gateways never received them. Nothing can bring them back; the operator must know.
+   * Reports a partition whose checkpointed entry was trimmed away before the bridges read past it:
+   * entries the old release wrote after it may have been trimmed uncopied (no bridge ran for longer
+   * than the retention), and then the clients of new gateways never received them. Trimming removes
+   * a prefix of the stream, so while the checkpointed entry is still there nothing after it was
+   * lost. Redis keeps no trace of what trimming removed ({@code max-deleted-entry-id} counts only
+   * {@code XDEL}), so this says "may"; the operator must know either way.
    */
-  private void warnIfTrimmed(int partition, String checkpoint, String maxDeleted) {
-    if (checkpoint != null && maxDeleted != null && StreamIdOrder.after(maxDeleted, checkpoint)) {
+  private void warnIfTrimmed(int partition, String checkpoint, String first) {
+    if (checkpoint != null && first != null && StreamIdOrder.after(first, checkpoint)) {
       bridge.counters().trimmedBeforeCopy.incrementAndGet();
       LOG.error(
-          "upgrade: partition {} lost entries after {} (up to {}) to trimming before any bridge"
-              + " copied them; clients of new gateways did not receive them. Keep a new"
-              + " publish-api running during the upgrade",
+          "upgrade: partition {} may have lost entries after {} (its first entry is now {}) to"
+              + " trimming before any bridge copied them; clients of new gateways would not have"
+              + " received them. Keep a new publish-api running during the upgrade",
           partition,
           checkpoint,
-          maxDeleted);
+          first);
     }
   }
 

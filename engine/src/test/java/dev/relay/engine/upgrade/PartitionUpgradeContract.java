@@ -15,6 +15,7 @@ import dev.relay.engine.Feed;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.redis.RedisConnections;
+import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -265,15 +266,15 @@ abstract class PartitionUpgradeContract {
   }
 
   @Test
-  void entriesRemovedBeforeAnyBridgeCopiedThemAreReportedAtStart() {
+  void entriesTrimmedBeforeAnyBridgeCopiedThemAreReportedAtStart() {
     EventLog rooms = track(openRooms());
     OldRelease old = oldRelease();
     EventId copiedLongAgo = old.append("room-1", "chat.copied", "{}", null).id();
     int partition = LAYOUT.partitionOf("room-1");
     admin().set(LAYOUT.bridgedKey(partition), copiedLongAgo.streamId());
-    EventId trimmed = old.append("room-1", "chat.trimmed", "{}", null).id();
-    admin().xdel(LAYOUT.streamKey(partition), trimmed.streamId());
-    old.append("room-1", "chat.kept", "{}", null);
+    old.append("room-1", "chat.trimmed", "{}", null);
+    EventId kept = old.append("room-1", "chat.kept", "{}", null).id();
+    admin().xtrim(LAYOUT.streamKey(partition), XTrimArgs.Builder.minId(kept.streamId()));
     FeedRecorder feed = follow(rooms, "room-1");
 
     PartitionBridge bridge = startBridge(rooms);
@@ -281,6 +282,21 @@ abstract class PartitionUpgradeContract {
 
     assertThat(bridge.trimmedBeforeCopy()).isEqualTo(1);
     assertThat(feed.of("room-1")).extracting(StoredEvent::type).containsExactly("chat.kept");
+  }
+
+  @Test
+  void aCheckpointedEntryStillInTheStreamIsNoLoss() {
+    EventLog rooms = track(openRooms());
+    OldRelease old = oldRelease();
+    old.append("room-1", "chat.before-upgrade", "{}", null);
+    startBridge(rooms);
+    FeedRecorder feed = follow(rooms, "room-1");
+    old.append("room-1", "chat.after", "{}", null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> feed.saw("room-1", "chat.after"));
+
+    PartitionBridge restarted = startBridge(rooms);
+
+    assertThat(restarted.trimmedBeforeCopy()).isZero();
   }
 
   @Test
