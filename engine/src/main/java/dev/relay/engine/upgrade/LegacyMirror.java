@@ -91,6 +91,11 @@ public final class LegacyMirror implements EventLog {
     this.idempotencyWindow = idempotencyWindow;
   }
 
+  /** The wrapped log: what a {@link PartitionBridge} in the same process appends to. */
+  public EventLog rooms() {
+    return rooms;
+  }
+
   @Override
   public CompletionStage<Appended> append(EventDraft draft) {
     return appendAll(List.of(draft)).thenApply(all -> all.get(0));

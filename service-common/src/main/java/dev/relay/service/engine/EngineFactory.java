@@ -3,6 +3,7 @@ package dev.relay.service.engine;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.UnsupportedServerException;
 import dev.relay.engine.memory.MemoryEventLog;
+import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.redis.RedisEngineSettings;
 import dev.relay.engine.redis.RedisEventLog;
 import dev.relay.service.config.ConfigException;
@@ -11,6 +12,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +42,8 @@ public class EngineFactory {
 
   @Context
   @Bean(preDestroy = "close")
-  EventLog eventLog(EngineSettings settings, EnvConfig config) {
+  EventLog eventLog(
+      EngineSettings settings, EnvConfig config, Optional<RedisConnections> storeConnections) {
     LOG.info("engine: {}", settings);
     if (config.get("RELAY_PARTITIONS").isPresent()) {
       LOG.warn(
@@ -60,6 +63,9 @@ public class EngineFactory {
                 .withCluster(settings.cluster()));
     log.connectInBackground();
     requireServerVersion(log);
+    if (settings.upgradePartitions() > 0) {
+      return UpgradeMirror.wrap(log, storeConnections.orElseThrow(), settings);
+    }
     return log;
   }
 

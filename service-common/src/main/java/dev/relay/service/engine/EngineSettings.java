@@ -16,9 +16,16 @@ import java.util.Optional;
  * @param retention how long events stay replayable
  * @param maxRoomEvents the most events one room's stream keeps (older ones are trimmed first)
  * @param cluster whether {@code redisUrl} is a seed node of a Redis Cluster ({@code REDIS_CLUSTER})
+ * @param upgradePartitions while upgrading from the partitioned layout, the old release's P ({@code
+ *     RELAY_UPGRADE_PARTITIONS}); 0 otherwise (docs/upgrade.md)
  */
 public record EngineSettings(
-    String kind, String redisUrl, Duration retention, int maxRoomEvents, boolean cluster) {
+    String kind,
+    String redisUrl,
+    Duration retention,
+    int maxRoomEvents,
+    boolean cluster,
+    int upgradePartitions) {
 
   public static final String MEMORY = "memory";
   public static final String REDIS = "redis";
@@ -41,8 +48,14 @@ public record EngineSettings(
         config.duration("RELAY_RETENTION", DEFAULT_RETENTION, Duration.ofMinutes(2));
     int maxRoomEvents =
         config.integer("RELAY_ROOM_MAX_EVENTS", DEFAULT_ROOM_MAX_EVENTS, 100, 1_000_000);
+    int upgradePartitions = config.integer("RELAY_UPGRADE_PARTITIONS", 0, 0, 1024);
     if (kind.equals(MEMORY)) {
-      return new EngineSettings(MEMORY, null, retention, maxRoomEvents, false);
+      if (upgradePartitions > 0) {
+        throw new ConfigException(
+            "RELAY_UPGRADE_PARTITIONS needs the Redis engine: the memory engine has no old layout"
+                + " to upgrade from");
+      }
+      return new EngineSettings(MEMORY, null, retention, maxRoomEvents, false, 0);
     }
     String url =
         config.required(
@@ -59,7 +72,7 @@ public record EngineSettings(
           "REDIS_URL must not name a database with REDIS_CLUSTER=true: a cluster has only database"
               + " 0");
     }
-    return new EngineSettings(REDIS, url, retention, maxRoomEvents, cluster);
+    return new EngineSettings(REDIS, url, retention, maxRoomEvents, cluster, upgradePartitions);
   }
 
   private static boolean hasDatabase(String url) {
@@ -88,6 +101,7 @@ public record EngineSettings(
         + retention
         + ", roomMaxEvents="
         + maxRoomEvents
+        + (upgradePartitions > 0 ? ", upgrading from " + upgradePartitions + " partitions" : "")
         + "]";
   }
 }
