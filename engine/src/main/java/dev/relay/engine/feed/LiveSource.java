@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionStage;
  * room ({@code 0-0} for the first entry of an epoch), so the feed can tell a gap from a duplicate.
  *
  * <p>Implementations: {@code memory.MemoryEventLog}'s source (never loses a message) and {@code
- * redis.RedisLiveSource} (sharded Pub/Sub, one channel per room, on the master that owns the
- * room's slot). Thread-safe; methods never block; callbacks to the {@link LiveSink} may come from
- * any thread.
+ * redis.RedisLiveSource} (sharded Pub/Sub, one channel per room, on the master that owns the room's
+ * slot). Thread-safe; methods never block; callbacks to the {@link LiveSink} may come from any
+ * thread.
  */
 public interface LiveSource extends AutoCloseable {
 
@@ -24,10 +24,10 @@ public interface LiveSource extends AutoCloseable {
 
   /**
    * Subscribes to the room's live messages. {@link LiveSink#subscribed} follows once the
-   * subscription is active, and again whenever it is active again after a connection loss or a
-   * move to another node ({@link LiveSink#interrupted} came first). If it cannot be made (the store
-   * is down), the source keeps trying, and reports {@link LiveSink#subscribeFailed} once per
-   * attempt that failed.
+   * subscription is active, and again whenever it is active again after a connection loss or a move
+   * to another node ({@link LiveSink#interrupted} came first). If it cannot be made (the store is
+   * down), the source keeps trying, and reports {@link LiveSink#subscribeFailed} once per attempt
+   * that failed.
    */
   void subscribe(String room);
 

@@ -43,8 +43,6 @@ class ClusterFailoverIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
-  private static final RedisKeyLayout LAYOUT =
-      new RedisKeyLayout(RedisKeyLayout.DEFAULT_PARTITIONS);
   private static final Map<String, Object> CLUSTER =
       Map.of(
           "redis.cluster", "true",
@@ -171,19 +169,12 @@ class ClusterFailoverIT {
     return client;
   }
 
-  /** One room on each master: a room of the first partition found on it, in partition order. */
+  /** One room on each master. */
   private static Map<RedisProcess, String> roomPerMaster() {
     String base = "team:" + UUID.randomUUID() + "-";
     Map<RedisProcess, String> rooms = new LinkedHashMap<>();
-    for (int p = 0; p < LAYOUT.partitions(); p++) {
-      RedisProcess master = cluster.masterOf(LAYOUT.streamKey(p));
-      if (!rooms.containsKey(master)) {
-        int n = 0;
-        while (LAYOUT.partitionOf(base + n) != p) {
-          n++;
-        }
-        rooms.put(master, base + n);
-      }
+    for (int n = 0; rooms.size() < cluster.masters().size(); n++) {
+      rooms.putIfAbsent(cluster.masterOf(RedisKeyLayout.roomStream(base + n)), base + n);
     }
     return rooms;
   }

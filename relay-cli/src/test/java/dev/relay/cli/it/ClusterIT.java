@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.gateway.auth.TokenSigner;
+import dev.relay.testkit.RedisClusterProcess;
+import dev.relay.testkit.RedisProcess;
 import dev.relay.testkit.TestRedisCluster;
 import dev.relay.testkit.WsTestClient;
 import io.micronaut.context.ApplicationContext;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gateway and a publish-api on a three-master Redis Cluster ({@code REDIS_CLUSTER=true}, the URL
- * of one seed node), SPEC §1 and §9: events of rooms in all 16 partitions — so on every master —
- * reach a WebSocket client, and a client that missed events recovers them with {@code since}.
+ * of one seed node), SPEC §1, §9 and §13: events of rooms on every master (each room's keys and
+ * live channel share its slot) reach a WebSocket client, and a client that missed events recovers
+ * them with {@code since}.
  */
 class ClusterIT {
 
@@ -55,8 +58,8 @@ class ClusterIT {
   }
 
   @Test
-  void eventsOfRoomsInEveryPartitionReachTheClientInOrder() {
-    List<String> rooms = roomPerPartition();
+  void eventsOfRoomsOnEveryMasterReachTheClientInOrder() {
+    List<String> rooms = roomsOnEveryMaster();
     try (WsTestClient client = connect("acct-c", rooms)) {
       Map<String, List<String>> published = new HashMap<>();
       for (int n = 0; n < 2; n++) {
@@ -129,19 +132,21 @@ class ClusterIT {
     }
   }
 
-  /** One room per partition of the default layout, so every master holds some of them. */
-  private static List<String> roomPerPartition() {
-    RedisKeyLayout layout = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PARTITIONS);
-    String[] rooms = new String[layout.partitions()];
+  /** Four rooms on each master of the shared test cluster. */
+  private static List<String> roomsOnEveryMaster() {
+    RedisClusterProcess cluster = TestRedisCluster.get();
     String base = "team:" + UUID.randomUUID() + "-";
-    int found = 0;
-    for (int i = 0; found < rooms.length; i++) {
-      int p = layout.partitionOf(base + i);
-      if (rooms[p] == null) {
-        rooms[p] = base + i;
-        found++;
+    Map<RedisProcess, List<String>> byMaster = new HashMap<>();
+    for (int i = 0; byMaster.values().stream().mapToInt(List::size).sum() < 12; i++) {
+      String room = base + i;
+      List<String> rooms =
+          byMaster.computeIfAbsent(
+              cluster.masterOf(RedisKeyLayout.roomStream(room)), m -> new ArrayList<>());
+      if (rooms.size() < 4) {
+        rooms.add(room);
       }
     }
-    return List.of(rooms);
+    assertThat(byMaster).hasSize(cluster.masters().size());
+    return byMaster.values().stream().flatMap(List::stream).toList();
   }
 }

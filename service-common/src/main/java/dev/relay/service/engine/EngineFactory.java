@@ -1,27 +1,37 @@
 package dev.relay.service.engine;
 
 import dev.relay.engine.EventLog;
+import dev.relay.engine.UnsupportedServerException;
 import dev.relay.engine.memory.MemoryEventLog;
 import dev.relay.engine.redis.RedisEngineSettings;
 import dev.relay.engine.redis.RedisEventLog;
+import dev.relay.service.config.ConfigException;
 import dev.relay.service.config.EnvConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produces the one {@link EventLog} of the process from {@link EngineSettings}: Redis Streams from
- * {@code REDIS_URL} (one server, or a Redis Cluster with {@code REDIS_CLUSTER=true}), or the
- * in-memory engine when {@code relay.engine=memory} (dev mode). Both are {@code @Context} beans, so
- * a missing {@code REDIS_URL} stops start-up; the Redis engine connects lazily, so a Redis that is
- * down at start-up only makes {@code /readyz} answer 503.
+ * Produces the one {@link EventLog} of the process from {@link EngineSettings}: a stream per room
+ * and sharded Pub/Sub on Redis 7 or later from {@code REDIS_URL} (one server, or a Redis Cluster
+ * with {@code REDIS_CLUSTER=true}), or the in-memory engine when {@code relay.engine=memory} (dev
+ * mode). Both are {@code @Context} beans, so a missing {@code REDIS_URL} stops start-up; the Redis
+ * engine connects lazily, so a Redis that is down at start-up only makes {@code /readyz} answer
+ * 503.
  */
 @Factory
 public class EngineFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineFactory.class);
+
+  /** The most events a gateway's feed reads to repair one room's gap; more is a lost position. */
+  static final int REPAIR_MAX = 10_000;
 
   @Context
   EngineSettings engineSettings(EnvConfig config) {
@@ -30,19 +40,47 @@ public class EngineFactory {
 
   @Context
   @Bean(preDestroy = "close")
-  EventLog eventLog(EngineSettings settings) {
+  EventLog eventLog(EngineSettings settings, EnvConfig config) {
     LOG.info("engine: {}", settings);
+    if (config.get("RELAY_PARTITIONS").isPresent()) {
+      LOG.warn(
+          "RELAY_PARTITIONS is no longer used: events are kept in one stream per room"
+              + " (docs/upgrade.md, \"From the partitioned layout\")");
+    }
     if (settings.kind().equals(EngineSettings.MEMORY)) {
-      return new MemoryEventLog(settings.partitions(), settings.retention());
+      return new MemoryEventLog(
+          settings.retention(), Duration.ofHours(24), settings.maxRoomEvents(), REPAIR_MAX);
     }
     RedisEventLog log =
         new RedisEventLog(
             settings.redisUrl(),
             RedisEngineSettings.defaults()
-                .withPartitions(settings.partitions())
                 .withRetention(settings.retention())
+                .withMaxRoomEvents(settings.maxRoomEvents())
                 .withCluster(settings.cluster()));
     log.connectInBackground();
+    requireServerVersion(log);
     return log;
+  }
+
+  /**
+   * Stops start-up with one clear line when the Redis answers and is older than 7.0 (sharded
+   * Pub/Sub). A Redis that cannot be reached yet is not an error here: {@code /readyz} answers 503
+   * until it is.
+   */
+  private static void requireServerVersion(RedisEventLog log) {
+    try {
+      log.checkServer().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnsupportedServerException unsupported) {
+        log.close();
+        throw new ConfigException(unsupported.getMessage());
+      }
+      LOG.warn("could not check the Redis version yet: {}", e.getCause().toString());
+    } catch (TimeoutException e) {
+      LOG.warn("could not check the Redis version yet: no answer within 5 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.relay.service.engine;
 
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.service.config.ConfigException;
 import dev.relay.service.config.EnvConfig;
 import java.net.URI;
@@ -14,34 +13,36 @@ import java.util.Optional;
  *
  * @param kind {@code redis} (production) or {@code memory} (dev mode, one process)
  * @param redisUrl the {@code redis://} or {@code rediss://} URL; null for the memory engine
- * @param partitions P, the number of partition streams; the same for every service on one Redis
  * @param retention how long events stay replayable
+ * @param maxRoomEvents the most events one room's stream keeps (older ones are trimmed first)
  * @param cluster whether {@code redisUrl} is a seed node of a Redis Cluster ({@code REDIS_CLUSTER})
  */
 public record EngineSettings(
-    String kind, String redisUrl, int partitions, Duration retention, boolean cluster) {
+    String kind, String redisUrl, Duration retention, int maxRoomEvents, boolean cluster) {
 
   public static final String MEMORY = "memory";
   public static final String REDIS = "redis";
   public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(5);
+  public static final int DEFAULT_ROOM_MAX_EVENTS = 10_000;
 
   /**
    * Reads {@code RELAY_ENGINE} ({@code relay.engine}: {@code memory} or {@code redis}, default
-   * redis), {@code REDIS_URL} (required for redis), {@code RELAY_PARTITIONS} (default 16) and
-   * {@code RELAY_RETENTION} (default 5m, at least 2m as SPEC §7 requires) and {@code REDIS_CLUSTER}
-   * ({@code redis.cluster}, default false; when true {@code REDIS_URL} is any node of a Redis
-   * Cluster, without a database number).
+   * redis), {@code REDIS_URL} (required for redis), {@code RELAY_RETENTION} (default 5m, at least
+   * 2m as SPEC §7 requires), {@code RELAY_ROOM_MAX_EVENTS} (default 10,000) and {@code
+   * REDIS_CLUSTER} ({@code redis.cluster}, default false; when true {@code REDIS_URL} is any node
+   * of a Redis Cluster, without a database number).
    */
   public static EngineSettings from(EnvConfig config) {
     String kind = config.get("RELAY_ENGINE").orElse(REDIS).toLowerCase(Locale.ROOT);
     if (!kind.equals(MEMORY) && !kind.equals(REDIS)) {
       throw new ConfigException("RELAY_ENGINE must be redis or memory");
     }
-    int partitions = config.integer("RELAY_PARTITIONS", RedisKeyLayout.DEFAULT_PARTITIONS, 1, 1024);
     Duration retention =
         config.duration("RELAY_RETENTION", DEFAULT_RETENTION, Duration.ofMinutes(2));
+    int maxRoomEvents =
+        config.integer("RELAY_ROOM_MAX_EVENTS", DEFAULT_ROOM_MAX_EVENTS, 100, 1_000_000);
     if (kind.equals(MEMORY)) {
-      return new EngineSettings(MEMORY, null, partitions, retention, false);
+      return new EngineSettings(MEMORY, null, retention, maxRoomEvents, false);
     }
     String url =
         config.required(
@@ -58,7 +59,7 @@ public record EngineSettings(
           "REDIS_URL must not name a database with REDIS_CLUSTER=true: a cluster has only database"
               + " 0");
     }
-    return new EngineSettings(REDIS, url, partitions, retention, cluster);
+    return new EngineSettings(REDIS, url, retention, maxRoomEvents, cluster);
   }
 
   private static boolean hasDatabase(String url) {
@@ -83,10 +84,10 @@ public record EngineSettings(
     return "EngineSettings["
         + kind
         + where
-        + ", partitions="
-        + partitions
         + ", retention="
         + retention
+        + ", roomMaxEvents="
+        + maxRoomEvents
         + "]";
   }
 }

@@ -46,7 +46,7 @@ public class StoresFactory {
     Duration ttl =
         config.duration("RELAY_PRESENCE_TTL", Duration.ofSeconds(30), Duration.ofSeconds(3));
     return redis
-        .<PresenceStore>map(r -> new RedisPresenceStore(r, settings.partitions(), ttl))
+        .<PresenceStore>map(r -> new RedisPresenceStore(r, ttl))
         .orElseGet(() -> new MemoryPresenceStore(ttl));
   }
 

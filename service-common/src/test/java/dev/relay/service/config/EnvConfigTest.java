@@ -18,8 +18,9 @@ class EnvConfigTest {
   @Test
   void readsVariablesThroughTheirPropertyNames() {
     assertThat(EnvConfig.propertyName("RELAY_API_KEY")).isEqualTo("relay.api.key");
-    EnvConfig config = config(Map.of("relay.partitions", " 32 ", "relay.strict.events", "yes"));
-    assertThat(config.integer("RELAY_PARTITIONS", 16, 1, 1024)).isEqualTo(32);
+    EnvConfig config =
+        config(Map.of("relay.room.max.events", " 320 ", "relay.strict.events", "yes"));
+    assertThat(config.integer("RELAY_ROOM_MAX_EVENTS", 16, 1, 1024)).isEqualTo(320);
     assertThat(config.flag("RELAY_STRICT_EVENTS", false)).isTrue();
     assertThat(config.get("RELAY_MISSING")).isEmpty();
   }
@@ -29,9 +30,14 @@ class EnvConfigTest {
     EnvConfig config =
         config(
             Map.of(
-                "relay.partitions", "0", "relay.strict.events", "maybe", "relay.retention", "1m"));
-    assertThatThrownBy(() -> config.integer("RELAY_PARTITIONS", 16, 1, 1024))
-        .hasMessage("RELAY_PARTITIONS must be a whole number between 1 and 1024");
+                "relay.room.max.events",
+                "0",
+                "relay.strict.events",
+                "maybe",
+                "relay.retention",
+                "1m"));
+    assertThatThrownBy(() -> config.integer("RELAY_ROOM_MAX_EVENTS", 16, 1, 1024))
+        .hasMessage("RELAY_ROOM_MAX_EVENTS must be a whole number between 1 and 1024");
     assertThatThrownBy(() -> config.flag("RELAY_STRICT_EVENTS", false))
         .hasMessage("RELAY_STRICT_EVENTS must be true or false");
     assertThatThrownBy(
@@ -79,7 +85,7 @@ class EnvConfigTest {
 
     EngineSettings memory = EngineSettings.from(config(Map.of("relay.engine", "memory")));
     assertThat(memory.kind()).isEqualTo("memory");
-    assertThat(memory.partitions()).isEqualTo(16);
+    assertThat(memory.maxRoomEvents()).isEqualTo(10_000);
     assertThat(memory.retention()).isEqualTo(Duration.ofMinutes(5));
 
     EngineSettings redis =

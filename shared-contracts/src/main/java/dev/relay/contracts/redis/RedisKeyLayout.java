@@ -8,11 +8,11 @@ import java.util.zip.CRC32;
  *
  * <p>Events: one stream per room. Every key of a room carries the hash tag {@code {<room>}} (a room
  * name cannot contain braces, SPEC §4), so the stream, its meta hash, its idempotency keys and its
- * sharded Pub/Sub channel share one Redis Cluster slot, one Lua script can touch them all, and rooms
- * spread over the cluster's masters.
+ * sharded Pub/Sub channel share one Redis Cluster slot, one Lua script can touch them all, and
+ * rooms spread over the cluster's masters.
  *
- * <p>Presence keeps a fixed number of shards ({@link #PRESENCE_SHARDS}), each with its own hash
- * tag {@code {p<N>}}, so that a sweep of crashed gateways' members visits a bounded set of keys.
+ * <p>Presence keeps a fixed number of shards ({@link #PRESENCE_SHARDS}), each with its own hash tag
+ * {@code {p<N>}}, so that a sweep of crashed gateways' members visits a bounded set of keys.
  */
 public final class RedisKeyLayout {
 

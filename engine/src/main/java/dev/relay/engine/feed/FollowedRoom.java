@@ -1,0 +1,66 @@
+package dev.relay.engine.feed;
+
+import dev.relay.contracts.EventId;
+import dev.relay.engine.StoredEvent;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The state of one room a {@link RoomFeed} follows. Confined to the feed's thread.
+ *
+ * <p>Messages that arrive while the room is not live are buffered, at most {@link #MAX_PENDING};
+ * past that they are dropped and the room is repaired from the stream once it is live again, so an
+ * overflow costs a read, never an event.
+ */
+final class FollowedRoom {
+
+  /** Most live messages held while a room starts or is repaired. */
+  static final int MAX_PENDING = 10_000;
+
+  enum State {
+    /** Subscription requested, not active yet. */
+    SUBSCRIBING,
+    /** Subscribed; reading the head. */
+    STARTING,
+    /** Delivering messages as they come. */
+    LIVE,
+    /** Reading the entries after the position from the stream. */
+    REPAIRING,
+    /** Messages may have been lost; waiting for the subscription to be active again. */
+    INTERRUPTED
+  }
+
+  record Pending(StoredEvent event, String previous) {}
+
+  final String room;
+  final CompletableFuture<EventId> started = new CompletableFuture<>();
+  final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  State state = State.SUBSCRIBING;
+
+  /** The id of the last event delivered, or the start position; null before the start. */
+  EventId position;
+
+  /** Bumped whenever a read in flight must be ignored when it answers. */
+  int generation;
+
+  boolean overflowed;
+  long backoffMillis;
+
+  FollowedRoom(String room) {
+    this.room = room;
+  }
+
+  void buffer(StoredEvent event, String previous) {
+    if (pending.size() >= MAX_PENDING) {
+      overflowed = true;
+      return;
+    }
+    pending.add(new Pending(event, previous));
+  }
+
+  /** True while this is the room's state and no later read superseded {@code generation}. */
+  boolean current(Map<String, FollowedRoom> rooms, int generation) {
+    return rooms.get(room) == this && this.generation == generation;
+  }
+}
