@@ -218,18 +218,20 @@ public final class ClientSession implements Subscriber {
     followed(List.of(room))
         .whenComplete(
             (ok, failure) -> {
-              if (!holds(room, joined)) {
-                return; // closed, or left meanwhile
+              if (closed) {
+                return;
               }
-              if (failure != null) {
+              if (!holds(room, joined)) {
+                reply.error(ErrorCodes.NOT_SUBSCRIBED, "the room was left meanwhile");
+              } else if (failure != null) {
                 LOG.debug("follow of {} failed on {}: {}", room, id, failure.toString());
                 if (fresh) {
                   leave(room);
                 }
                 reply.error(ErrorCodes.UNAVAILABLE, "try again later");
-                return;
+              } else {
+                answerSubscribe(room, since, reply);
               }
-              answerSubscribe(room, since, reply);
             });
   }
 
