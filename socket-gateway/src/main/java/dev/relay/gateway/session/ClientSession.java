@@ -5,7 +5,6 @@ import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;
-import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
 import dev.relay.gateway.auth.TokenCheck;
@@ -13,15 +12,10 @@ import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -58,11 +52,10 @@ public final class ClientSession implements Subscriber {
   private final String id;
   private final SessionServices services;
   private final ClientChannel channel;
-  private final Map<String, RoomState> rooms = new HashMap<>(4);
+  private final SessionRooms rooms = new SessionRooms();
   private volatile ConnectionGrant grant;
   private volatile long expiresAtMillis;
   private boolean closed;
-  private long arrivals;
   private final ConnectionBucket churn;
   private final TokenLedger tokens = new TokenLedger();
 
@@ -89,6 +82,10 @@ public final class ClientSession implements Subscriber {
   /** The state of a room the session is in, or null. */
   RoomState state(String room) {
     return rooms.get(room);
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   /** True while the session is open and {@code state} is still its state of {@code room}. */
@@ -217,46 +214,8 @@ public final class ClientSession implements Subscriber {
     RoomState joined = state;
     followed(List.of(room))
         .whenComplete(
-            (ok, failure) -> {
-              if (closed) {
-                return;
-              }
-              if (!holds(room, joined)) {
-                reply.error(ErrorCodes.NOT_SUBSCRIBED, "the room was left meanwhile");
-              } else if (failure != null) {
-                LOG.debug("follow of {} failed on {}: {}", room, id, failure.toString());
-                if (fresh) {
-                  leave(room);
-                }
-                reply.error(ErrorCodes.UNAVAILABLE, "try again later");
-              } else {
-                answerSubscribe(room, since, reply);
-              }
-            });
-  }
-
-  /** The room is followed: answers the subscribe, recovering from {@code since} when given. */
-  private void answerSubscribe(String room, String since, Reply<Subscribed> reply) {
-    Optional<EventId> sinceId = since == null ? Optional.empty() : EventId.parse(since);
-    if (sinceId.isEmpty()) {
-      reply.ok(new Subscribed(room, false));
-      release(room);
-      return;
-    }
-    Recovery.run(
-        this,
-        Map.of(room, sinceId.get()),
-        new Recovery.Plan() {
-          @Override
-          public void answer(boolean recovered) {
-            reply.ok(new Subscribed(room, recovered));
-          }
-
-          @Override
-          public void replayed(StoredEvent event) {
-            channel.sendEvent(new Delivery(event));
-          }
-        });
+            (ok, failure) ->
+                SubscribeAnswer.answer(this, room, joined, fresh, since, reply, failure));
   }
 
   public void unsubscribe(String roomText, Reply<String> reply) {
@@ -379,33 +338,7 @@ public final class ClientSession implements Subscriber {
   }
 
   private CompletionStage<Void> followed(List<String> names) {
-    List<RoomState> states = new ArrayList<>(names.size());
-    List<CompletableFuture<EventId>> starts = new ArrayList<>(names.size());
-    for (String room : names) {
-      RoomState state = rooms.get(room);
-      states.add(state);
-      starts.add(state.start);
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync(
-            (ok, failure) -> {
-              for (int i = 0; i < names.size(); i++) {
-                CompletableFuture<EventId> start = starts.get(i);
-                if (holds(names.get(i), states.get(i))
-                    && start.isDone()
-                    && !start.isCompletedExceptionally()) {
-                  states.get(i).advance(start.join());
-                }
-              }
-              if (failure != null) {
-                done.completeExceptionally(failure);
-              } else {
-                done.complete(null);
-              }
-            },
-            channel.executor());
-    return done;
+    return rooms.followed(names, channel.executor(), this::holds);
   }
 
   /**
@@ -413,29 +346,11 @@ public final class ClientSession implements Subscriber {
    * the rooms' events directly from now on. Call once the client was answered.
    */
   public void release() {
-    List<Recovery.Sequenced> held = new ArrayList<>();
-    for (RoomState state : rooms.values()) {
-      if (state.buffer != null && !state.recovering) {
-        held.addAll(state.buffer);
-        state.buffer = null;
-      }
-    }
-    held.sort(Comparator.comparingLong(Recovery.Sequenced::sequence));
-    for (Recovery.Sequenced s : held) {
-      onDelivery(s.delivery());
-    }
+    rooms.release(null).forEach(held -> onDelivery(held.delivery()));
   }
 
-  private void release(String room) {
-    RoomState state = rooms.get(room);
-    if (state == null || state.buffer == null || state.recovering) {
-      return;
-    }
-    List<Recovery.Sequenced> held = state.buffer;
-    state.buffer = null;
-    for (Recovery.Sequenced s : held) {
-      onDelivery(s.delivery());
-    }
+  void release(String room) {
+    rooms.release(room).forEach(held -> onDelivery(held.delivery()));
   }
 
   /**
@@ -453,11 +368,7 @@ public final class ClientSession implements Subscriber {
    * nothing else (its only room, at that position): the frame every such connection shares.
    */
   public boolean offsetIsEventOnly(Delivery delivery) {
-    if (rooms.size() != 1) {
-      return false;
-    }
-    RoomState state = rooms.get(delivery.event().room());
-    return state != null && delivery.event().id().equals(state.position);
+    return rooms.offsetIsEventOnly(delivery);
   }
 
   /** How many rooms the session is in. */
@@ -471,19 +382,12 @@ public final class ClientSession implements Subscriber {
    * recovered:false}).
    */
   public String offset() {
-    Map<String, EventId> positions = new TreeMap<>();
-    for (RoomState state : rooms.values()) {
-      if (state.position != null) {
-        positions.put(state.offsetKey, state.position);
-      }
-    }
-    return ResumeOffset.encode(positions);
+    return rooms.offset();
   }
 
   /** The position of a joined room (see {@link RoomState}), or null. */
   EventId position(String room) {
-    RoomState state = rooms.get(room);
-    return state == null ? null : state.position;
+    return rooms.position(room);
   }
 
   /**
@@ -514,8 +418,7 @@ public final class ClientSession implements Subscriber {
     if (closed || state == null || !visible(delivery)) {
       return;
     }
-    if (state.buffer != null) {
-      state.buffer.add(new Recovery.Sequenced(arrivals++, delivery));
+    if (rooms.hold(state, delivery)) {
       return;
     }
     EventId id = delivery.event().id();
@@ -548,7 +451,7 @@ public final class ClientSession implements Subscriber {
     return state;
   }
 
-  private void leave(String room) {
+  void leave(String room) {
     rooms.remove(room);
     services.hub().leave(room, this);
     services.presence().left(room, grant.sub(), id);
