@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
 /**
@@ -21,6 +22,12 @@ import java.util.function.BiPredicate;
  * position, and the connection's resume offset built from them. Confined to the session's executor.
  */
 final class SessionRooms {
+
+  /**
+   * How long a subscribe or a connection waits for its rooms' follows before it is answered {@code
+   * unavailable}: a store that neither answers nor fails must not leave a client hanging.
+   */
+  static final long FOLLOW_WAIT_SECONDS = 10;
 
   private final Map<String, RoomState> byName = new HashMap<>(4);
   private long arrivals;
@@ -56,7 +63,7 @@ final class SessionRooms {
   /**
    * Completes on {@code executor} once every room of {@code names} has its start position, which
    * then becomes its position (for the rooms {@code holds} still); fails with the first follow's
-   * failure.
+   * failure, or after {@value #FOLLOW_WAIT_SECONDS} s without an answer.
    */
   CompletionStage<Void> followed(
       List<String> names, Executor executor, BiPredicate<String, RoomState> holds) {
@@ -69,6 +76,7 @@ final class SessionRooms {
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+        .orTimeout(FOLLOW_WAIT_SECONDS, TimeUnit.SECONDS)
         .whenCompleteAsync(
             (ok, failure) -> {
               for (int i = 0; i < names.size(); i++) {
