@@ -47,8 +47,24 @@ final class FollowedRoom {
   boolean overflowed;
   long backoffMillis;
 
+  /**
+   * Epochs this room left after a lost position, newest last (at most {@link #MAX_LEFT}): messages
+   * of these lives that were still in flight are stale, not a new change of epoch.
+   */
+  final ArrayDeque<String> left = new ArrayDeque<>();
+
+  static final int MAX_LEFT = 4;
+
   FollowedRoom(String room) {
     this.room = room;
+  }
+
+  /** Remembers that the room left {@code epoch}. */
+  void leave(String epoch) {
+    if (left.size() == MAX_LEFT) {
+      left.removeFirst();
+    }
+    left.addLast(epoch);
   }
 
   void buffer(StoredEvent event, String previous) {

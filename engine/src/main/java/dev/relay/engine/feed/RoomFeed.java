@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Interruptions.</b> When the source reports that messages of a room may have been lost
  *       (its connection dropped, its slot moved), nothing more of the room is delivered until its
  *       subscription is active again; then it is repaired from P as in step 3. An event of another
- *       epoch than P's is always a lost position.
+ *       epoch than P's is a lost position, unless it belongs to a life the room already left after
+ *       a lost position (a message still in flight): that one is dropped.
  * </ol>
  *
  * <p>Thread-safety: every state change runs on the feed's one thread ({@code relay-feed}), in the
@@ -250,6 +251,9 @@ public final class RoomFeed implements Feed {
       deliver(r, event);
       return;
     }
+    if (!event.id().epoch().equals(p.epoch()) && r.left.contains(event.id().epoch())) {
+      return; // in flight from a life this room already left: stale
+    }
     if (!event.id().epoch().equals(p.epoch())) {
       EventId resume = EventId.ofStreamId(previous, event.id().epoch());
       lost(r, resume, "epoch_changed");
@@ -373,6 +377,10 @@ public final class RoomFeed implements Feed {
         r.position,
         reason,
         resumeAfter);
+    if (r.position != null && !r.position.epoch().equals(resumeAfter.epoch())) {
+      r.leave(r.position.epoch());
+      r.left.remove(resumeAfter.epoch());
+    }
     r.position = resumeAfter;
     try {
       listener.positionLost(r.room, resumeAfter, reason);

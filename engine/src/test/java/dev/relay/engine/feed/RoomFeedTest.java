@@ -121,6 +121,24 @@ class RoomFeedTest {
   }
 
   @Test
+  void messagesStillInFlightFromALifeTheRoomLeftAreDroppedNotAnotherChange() throws Exception {
+    live(1);
+    source.sink.message(event(3), "2-0"); // a gap: repair
+    await().until(() -> source.reads.size() == 1);
+    source.sink.message(event(4), "3-0"); // old life, buffered during the repair
+    source.reads.get(0).answer.complete(Replay.refused(Replay.Outcome.EPOCH_CHANGED));
+    await().until(() -> source.headRequests.size() == 2);
+    source.headRequests.get(1).complete(new EventId(4, 0, "new999"));
+    source.sink.message(event(5), "4-0"); // still the old life, in flight
+    StoredEvent next = new StoredEvent(new EventId(6, 0, "new999"), ROOM, "t", false, "{}", null);
+    source.sink.message(next, "4-0");
+
+    await().until(() -> listener.ids().size() == 1);
+    assertThat(listener.ids()).containsExactly(next.id());
+    assertThat(listener.lost).containsExactly(ROOM + "@4-0.new999:epoch_changed");
+  }
+
+  @Test
   void theFirstEntryOfANewLifeContinuesARoomThatHadNothing() throws Exception {
     live(0);
     StoredEvent first = new StoredEvent(new EventId(9, 0, "zzz999"), ROOM, "t", false, "{}", null);

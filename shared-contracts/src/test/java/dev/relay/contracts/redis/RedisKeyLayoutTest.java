@@ -2,20 +2,29 @@ package dev.relay.contracts.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Locale;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The partition function, pinned by golden values (crc32 of the UTF-8 room name, mod 16) that other
- * languages can check their implementation against; also listed in docs/contracts.md.
+ * The key layout every service and every other-language client must agree on: a room's keys and
+ * channel carry the tag {@code {<room>}}, and presence shards are pinned by golden values (crc32 of
+ * the UTF-8 room name, mod 16), also listed in docs/contracts.md.
  */
 class RedisKeyLayoutTest {
 
-  private static final RedisKeyLayout DEFAULT =
-      new RedisKeyLayout(RedisKeyLayout.DEFAULT_PARTITIONS);
+  @Test
+  void aRoomsKeysAndChannelShareItsTag() {
+    assertThat(RedisKeyLayout.roomStream("team:42")).isEqualTo("relay:{team:42}:s");
+    assertThat(RedisKeyLayout.roomMeta("team:42")).isEqualTo("relay:{team:42}:m");
+    assertThat(RedisKeyLayout.roomNonce("team:42", "n-1")).isEqualTo("relay:{team:42}:n:n-1");
+    assertThat(RedisKeyLayout.roomChannel("team:42")).isEqualTo("relay:{team:42}:live");
+  }
 
   @ParameterizedTest
   @CsvSource({
@@ -28,24 +37,26 @@ class RedisKeyLayoutTest {
     "session:SCRUM-1, 1006133102, 14",
     "a:b, 809608712, 8"
   })
-  void partitionsMatchTheGoldenValues(String room, long crc32, int partition) {
-    assertThat(crc32 % 16).isEqualTo(partition);
-    assertThat(DEFAULT.partitionOf(room)).isEqualTo(partition);
-    assertThat(DEFAULT.streamKey(partition)).isEqualTo("relay:{p" + partition + "}:events");
+  void presenceShardsMatchTheGoldenValues(String room, long crc32, int shard) {
+    assertThat(crc32 % 16).isEqualTo(shard);
+    assertThat(RedisKeyLayout.presenceShardOf(room)).isEqualTo(shard);
   }
 
   @Property
-  void partitionIsInRangeAndStable(
-      @ForAll String room, @ForAll @IntRange(min = 1, max = 1024) int partitions) {
-    RedisKeyLayout layout = new RedisKeyLayout(partitions);
-    int partition = layout.partitionOf(room);
-    assertThat(partition).isBetween(0, partitions - 1);
-    assertThat(new RedisKeyLayout(partitions).partitionOf(room)).isEqualTo(partition);
+  void theRoomOfEveryKeyIsFoundAgain(
+      @ForAll @AlphaChars @StringLength(min = 1, max = 20) String kind,
+      @ForAll @AlphaChars @StringLength(min = 1, max = 40) String id,
+      @ForAll String nonce) {
+    String room = kind.toLowerCase(Locale.ROOT) + ":" + id;
+    assertThat(RedisKeyLayout.roomOf(RedisKeyLayout.roomStream(room))).isEqualTo(room);
+    assertThat(RedisKeyLayout.roomOf(RedisKeyLayout.roomNonce(room, nonce))).isEqualTo(room);
+    assertThat(RedisKeyLayout.roomOf(RedisKeyLayout.roomChannel(room))).isEqualTo(room);
+    assertThat(RedisKeyLayout.presenceShardOf(room)).isBetween(0, 15);
   }
 
-  @Property
-  void idempotencyKeysShareTheRoomsSlot(@ForAll String room, @ForAll String nonce) {
-    String tag = "relay:{p" + DEFAULT.partitionOf(room) + "}";
-    assertThat(DEFAULT.idempotencyKey(room, nonce)).startsWith(tag + ":nonce:");
+  @Test
+  void keysOfOtherKindsHaveNoRoom() {
+    assertThat(RedisKeyLayout.roomOf("relay:revoked")).isNull();
+    assertThat(RedisKeyLayout.roomOf("other:{team:1}:s")).isNull();
   }
 }
