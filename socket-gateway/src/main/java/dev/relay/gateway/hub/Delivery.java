@@ -16,29 +16,25 @@ import java.lang.invoke.VarHandle;
 public final class Delivery {
 
   private static final VarHandle FRAMES = MethodHandles.arrayElementVarHandle(byte[][].class);
+  private static final VarHandle KEYED = MethodHandles.arrayElementVarHandle(Keyed[].class);
+
+  /** A frame encoded with one connection offset; immutable, so safe to publish under a race. */
+  private record Keyed(String offset, byte[] frame) {}
 
   private final StoredEvent event;
-  private final StreamVector positions;
   private final boolean live;
   private final byte[][] frames = new byte[FrameFormat.MAX_FORMATS][];
+  private Keyed[] keyed;
   private String presenceSub;
   private boolean reported;
 
-  /** A replayed event: not part of the live dispatch order, so it carries no positions. */
+  /** A replayed event: not part of the live dispatch. */
   public Delivery(StoredEvent event) {
-    this(event, null);
+    this(event, false);
   }
 
-  /**
-   * @param positions the consumer's positions right after dispatching {@code event}, or null
-   */
-  public Delivery(StoredEvent event, StreamVector positions) {
-    this(event, positions, false);
-  }
-
-  Delivery(StoredEvent event, StreamVector positions, boolean live) {
+  Delivery(StoredEvent event, boolean live) {
     this.event = event;
-    this.positions = positions;
     this.live = live;
   }
 
@@ -63,11 +59,6 @@ public final class Delivery {
     return event;
   }
 
-  /** The dispatch positions right after this event (see {@link StreamVector}), or null. */
-  public StreamVector positions() {
-    return positions;
-  }
-
   /** The event encoded in {@code format}; callers must not modify the array. */
   public byte[] frame(FrameFormat format) {
     byte[] frame = (byte[]) FRAMES.getAcquire(frames, format.index);
@@ -75,6 +66,27 @@ public final class Delivery {
       frame = format.encoder.apply(this);
       FRAMES.setRelease(frames, format.index, frame);
     }
+    return frame;
+  }
+
+  /**
+   * The event encoded in {@code format} with a connection's resume {@code offset} (Socket.IO, SSE):
+   * the last frame made per format is kept, so connections whose offsets are equal (the same rooms
+   * at the same positions) share one encoding. Callers must not modify the array. Confined use is
+   * not required: a race only encodes twice.
+   */
+  public byte[] frame(FrameFormat format, String offset) {
+    Keyed[] cache = keyed;
+    if (cache == null) {
+      cache = new Keyed[FrameFormat.MAX_FORMATS];
+      keyed = cache;
+    }
+    Keyed last = (Keyed) KEYED.getAcquire(cache, format.index);
+    if (last != null && last.offset().equals(offset)) {
+      return last.frame();
+    }
+    byte[] frame = format.withOffset.apply(this, offset);
+    KEYED.setRelease(cache, format.index, new Keyed(offset, frame));
     return frame;
   }
 

@@ -4,8 +4,8 @@ import dev.relay.engine.StoredEvent;
 
 /**
  * Watches the fan-out of live events, for metrics and tracing. Implementations must be thread-safe,
- * must not block and must not throw: they run inline on the stream consumer's thread and on the
- * connections' event loops. Replayed events (recovery) are never reported.
+ * must not block and must not throw: they run inline on the feed's thread and on the connections'
+ * event loops. Replayed events (recovery) are never reported.
  */
 public interface FanoutObserver {
 
@@ -20,11 +20,17 @@ public interface FanoutObserver {
 
         @Override
         public void slowConsumerClosed() {}
+
+        @Override
+        public void roomLost(String reason, int subscribers) {}
+
+        @Override
+        public void followFailed() {}
       };
 
   /**
-   * Once per event read by this gateway, on the stream consumer's thread, right after it was handed
-   * to its {@code subscribers} local subscribers (zero when none is in its room).
+   * Once per event the feed delivered to this gateway, on the feed's thread, right after it was
+   * handed to its {@code subscribers} local subscribers (zero when none is in its room).
    */
   void dispatched(StoredEvent event, int subscribers);
 
@@ -36,4 +42,13 @@ public interface FanoutObserver {
 
   /** A connection was closed because it could not keep up with its events. */
   void slowConsumerClosed();
+
+  /**
+   * The feed lost its position in a room ({@code reason}: {@code gap}, {@code epoch_changed}, …);
+   * its {@code subscribers} local members are being closed so they recover. On the feed's thread.
+   */
+  void roomLost(String reason, int subscribers);
+
+  /** A room could not be followed (the store did not answer); its joins are refused. */
+  void followFailed();
 }

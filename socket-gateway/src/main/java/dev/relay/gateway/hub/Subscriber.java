@@ -14,4 +14,10 @@ public interface Subscriber {
 
   /** Receives one event, on {@link #executor()}, in the room's order. Must not block. */
   void receive(Delivery delivery);
+
+  /**
+   * The gateway cannot prove this subscriber received every event of {@code room} (the feed lost
+   * its position there): it must end its connection so its client recovers. On {@link #executor()}.
+   */
+  void roomLost(String room);
 }

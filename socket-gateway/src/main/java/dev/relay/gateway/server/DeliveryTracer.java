@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * Continues a publisher's trace at this gateway: for every event stored with a W3C {@code
  * traceparent} (taken from {@code POST /v1/events}), one CONSUMER span {@code relay deliver} whose
  * parent is that traceparent, so it carries the publisher's trace id. The span starts at the
- * event's append time (its stream id's milliseconds, clamped to now) and ends when the stream
- * consumer has handed the event to its local subscribers; attributes name the event id and type,
- * the partition and the number of local subscribers — never the room or a user.
+ * event's append time (its stream id's milliseconds, clamped to now) and ends when the hub has
+ * handed the event to its local subscribers; attributes name the event id and type, the number of
+ * local subscribers — never the room or a user.
  *
  * <p>Sampling follows the parent's sampled flag. With the no-op {@link OpenTelemetry} (no exporter
  * configured) nothing is parsed or allocated beyond a flag check. Thread-safe.
@@ -74,7 +74,6 @@ final class DeliveryTracer {
         .setAttribute("messaging.operation", "deliver")
         .setAttribute("messaging.message.id", event.id().toString())
         .setAttribute("relay.event.type", event.type())
-        .setAttribute("relay.partition", (long) event.partition())
         .setAttribute("relay.subscribers", (long) subscribers)
         .startSpan()
         .end();

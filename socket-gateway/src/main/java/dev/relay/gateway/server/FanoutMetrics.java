@@ -21,9 +21,9 @@ import org.slf4j.MDC;
  * as an offset; negative values count as 0):
  *
  * <ul>
- *   <li>{@code stage="dispatch"}: to the moment the stream consumer handed the event to all its
- *       local subscribers; once per event read by this gateway, whether or not anyone is in its
- *       room.
+ *   <li>{@code stage="dispatch"}: to the moment the hub handed the event (as the feed delivered it)
+ *       to all its local subscribers; once per event read by this gateway, whether or not anyone is
+ *       in its room.
  *   <li>{@code stage="write"}: to the moment one connection's frame was handed to its transport on
  *       the connection's event loop (for a WebSocket the frame is then written and flushed to the
  *       socket; for Socket.IO long-polling it is queued for the next poll). Sampled: the first
@@ -38,6 +38,8 @@ final class FanoutMetrics implements FanoutObserver {
 
   /** Logger of the per-event lines (DEBUG); off by default, on in dev mode. */
   static final Logger EVENTS = LoggerFactory.getLogger("relay.events");
+
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutMetrics.class);
 
   /** Histogram buckets: fine where SPEC §9's targets are (2 ms p50, 10–30 ms p99), coarse after. */
   private static final Duration[] BUCKETS = {
@@ -94,10 +96,9 @@ final class FanoutMetrics implements FanoutObserver {
       try (MDC.MDCCloseable ignored =
           traceId == null ? null : MDC.putCloseable("traceId", traceId)) {
         EVENTS.debug(
-            "event dispatched: eventId={} type={} partition={} subscribers={}",
+            "event dispatched: eventId={} type={} subscribers={}",
             event.id(),
             event.type(),
-            event.partition(),
             subscribers);
       }
     }
@@ -113,6 +114,21 @@ final class FanoutMetrics implements FanoutObserver {
   @Override
   public void slowConsumerClosed() {
     errors.record(GatewayErrors.SLOW_CONSUMER);
+  }
+
+  /** Counted once per lost room; the room is not logged (no user data in logs at WARN). */
+  @Override
+  public void roomLost(String reason, int subscribers) {
+    errors.record(GatewayErrors.STREAM_LOST);
+    LOG.warn(
+        "the feed lost its position in a room ({}): closing its {} local connections to recover",
+        reason,
+        subscribers);
+  }
+
+  @Override
+  public void followFailed() {
+    errors.record(GatewayErrors.STREAM_READ);
   }
 
   private static void record(Timer timer, StoredEvent event) {

@@ -16,12 +16,15 @@ import java.util.Map;
  */
 final class GatewayErrors {
 
-  /** A stream read failed (Redis unreachable or timing out); the consumer retries with backoff. */
+  /**
+   * A room could not be followed (the engine's store unreachable or timing out); the subscribe or
+   * connection asking for it is refused {@code unavailable}.
+   */
   static final String STREAM_READ = "stream_read";
 
   /**
-   * A partition's stream was lost (new epoch), or lost entries this gateway had read; its
-   * connections are closed to recover.
+   * The feed lost its position in a room (its stream lost or truncated, a gap it could not repair);
+   * the room's connections are closed to recover. Counted once per room.
    */
   static final String STREAM_LOST = "stream_lost";
 

@@ -1,6 +1,5 @@
 package dev.relay.gateway.server;
 
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.contracts.schema.EventSchemaRegistry;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.presence.PresenceStore;
@@ -17,13 +16,11 @@ import dev.relay.gateway.protocol.socketio.SocketIoGateway;
 import dev.relay.gateway.protocol.sse.SseEndpoint;
 import dev.relay.gateway.session.ClientEventPublisher;
 import dev.relay.gateway.session.ClientEventSink;
-import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.ConnectionAdmission;
 import dev.relay.gateway.session.SchemaEventValidator;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
 import dev.relay.gateway.session.StorePresenceDirectory;
-import dev.relay.gateway.stream.StreamConsumer;
 import dev.relay.gateway.transport.OutboundBudget;
 import dev.relay.gateway.webhook.WebhookForwarder;
 import dev.relay.service.config.EnvConfig;
@@ -75,10 +72,15 @@ public class GatewayFactory {
     return new GatewayErrors(meters);
   }
 
-  /** The hub, reporting its fan-out to the latency histogram, the delivery span and the logs. */
+  /**
+   * The hub on the engine's feed (it follows exactly the rooms with members here), reporting its
+   * fan-out to the latency histogram, the delivery span and the logs. {@link GatewayLifecycle}
+   * closes it (and so the feed) last on shutdown.
+   */
   @Singleton
-  Hub hub(MeterRegistry meters, GatewayErrors errors, OpenTelemetry openTelemetry) {
+  Hub hub(EventLog log, MeterRegistry meters, GatewayErrors errors, OpenTelemetry openTelemetry) {
     return new Hub(
+        log::openFeed,
         new FanoutMetrics(meters, errors, new DeliveryTracer(openTelemetry), WRITE_SAMPLE_EVERY));
   }
 
@@ -151,40 +153,19 @@ public class GatewayFactory {
     return new Heartbeats(settings.pingInterval(), settings.idleTimeout());
   }
 
-  @Bean(preDestroy = "close")
+  /** Ready while the feed has every followed room subscribed and its store connections up. */
   @Singleton
-  StreamConsumer streamConsumer(
-      EventLog log, Hub hub, SessionRegistry registry, GatewayErrors errors) {
-    RedisKeyLayout layout = new RedisKeyLayout(log.partitions());
-    return new StreamConsumer(
-        log,
-        hub,
-        partition -> {
-          errors.record(GatewayErrors.STREAM_LOST);
-          registry.closeWhere(
-              entry ->
-                  entry.session().rooms().stream()
-                      .anyMatch(room -> layout.partitionOf(room) == partition),
-              CloseCodes.GOING_AWAY,
-              "stream position lost");
-        },
-        () -> errors.record(GatewayErrors.STREAM_READ),
-        Duration.ofSeconds(2),
-        500);
-  }
-
-  @Singleton
-  @Named("stream-consumer")
-  ReadinessCheck streamConsumerReady(StreamConsumer consumer) {
+  @Named("feed")
+  ReadinessCheck feedReady(Hub hub) {
     return new ReadinessCheck() {
       @Override
       public String name() {
-        return "stream-consumer";
+        return "feed";
       }
 
       @Override
       public CompletableFuture<Boolean> check() {
-        return CompletableFuture.completedFuture(consumer.isHealthy());
+        return CompletableFuture.completedFuture(hub.feed().healthy());
       }
     };
   }

@@ -1,7 +1,6 @@
 package dev.relay.gateway.server;
 
 import dev.relay.contracts.ErrorCodes;
-import dev.relay.engine.EventLog;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.revocation.RevocationStore;
 import dev.relay.gateway.hub.Hub;
@@ -9,7 +8,6 @@ import dev.relay.gateway.netty.Heartbeats;
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.StorePresenceDirectory;
-import dev.relay.gateway.stream.StreamConsumer;
 import dev.relay.gateway.webhook.WebhookForwarder;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,11 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the gateway's background work when the context starts and stops it on shutdown: the stream
- * consumer; the revocation store (a revoked {@code jti} closes its live connections with 4001 on
- * every instance); and one sweeper thread that every second closes expired tokens and pings silent
- * connections, renews this instance's presence heartbeat, and sweeps the members of crashed
- * instances. Registers the gateway's metrics.
+ * Starts the gateway's background work when the context starts and stops it on shutdown, closing
+ * the hub's feed last (after the drain closed the connections); the revocation store (a revoked
+ * {@code jti} closes its live connections with 4001 on every instance); and one sweeper thread that
+ * every second closes expired tokens and pings silent connections, renews this instance's presence
+ * heartbeat, and sweeps the members of crashed instances. Registers the gateway's metrics.
  */
 @Singleton
 @Requires(property = "relay.gateway.enabled", notEquals = "false")
@@ -41,7 +39,7 @@ public class GatewayLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayLifecycle.class);
 
-  private final StreamConsumer consumer;
+  private final Hub hub;
   private final SessionRegistry sessions;
   private final Heartbeats heartbeats;
   private final StorePresenceDirectory presence;
@@ -57,7 +55,6 @@ public class GatewayLifecycle {
   private long ticks;
 
   public GatewayLifecycle(
-      StreamConsumer consumer,
       SessionRegistry sessions,
       Heartbeats heartbeats,
       StorePresenceDirectory presence,
@@ -65,9 +62,8 @@ public class GatewayLifecycle {
       RevocationStore revocations,
       Hub hub,
       Optional<WebhookForwarder> webhook,
-      EventLog log,
       MeterRegistry meters) {
-    this.consumer = consumer;
+    this.hub = hub;
     this.sessions = sessions;
     this.heartbeats = heartbeats;
     this.presence = presence;
@@ -83,14 +79,12 @@ public class GatewayLifecycle {
     FunctionCounter.builder("relay_events_delivered", hub, Hub::deliveredCount)
         .description("Events handed to client connections")
         .register(meters);
-    for (int p = 0; p < log.partitions(); p++) {
-      int partition = p;
-      Gauge.builder("relay_stream_lag_seconds", consumer, c -> c.lagSeconds(partition))
-          .description(
-              "Age of the newest entry read while behind; 0 when caught up; grows while reads fail")
-          .tag("partition", Integer.toString(partition))
-          .register(meters);
-    }
+    FunctionCounter.builder("relay_engine_events_received", hub, h -> h.feed().eventsReceived())
+        .description("Events this gateway read from the engine, all rooms (live and repair reads)")
+        .register(meters);
+    Gauge.builder("relay_engine_followed_rooms", hub, h -> h.feed().followedRooms())
+        .description("Rooms this gateway follows in the engine (those with members here)")
+        .register(meters);
     // Registered with or without a webhook, so the series exist (at zero) in every mode. The
     // counters observe this singleton (meters hold only a weak reference to what they observe).
     Map<String, ToLongFunction<WebhookForwarder>> webhookResults =
@@ -123,14 +117,13 @@ public class GatewayLifecycle {
                 LOG.warn("revocation list not loaded yet: {}", failure.toString());
               }
             });
-    consumer.start();
     sweeper.scheduleWithFixedDelay(this::sweep, 0, 1, TimeUnit.SECONDS);
   }
 
   @EventListener
   void onShutdown(ShutdownEvent event) {
     sweeper.shutdownNow();
-    consumer.close();
+    hub.close(); // the feed, last: connections were drained while it still delivered
   }
 
   private void sweep() {

@@ -5,7 +5,6 @@ import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;
-import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
 import dev.relay.gateway.auth.TokenCheck;
@@ -13,12 +12,11 @@ import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * be called on {@link ClientChannel#executor()} (the connection's event loop), which confines all
  * mutable state. The hub calls {@link #receive} there too, in stream order, so a room's events
  * reach the channel in order.
+ *
+ * <p>Subscribe-then-read: a {@code subscribe} is answered only once the room is followed (its start
+ * position known), and the room's live events wait until that answer went out; a follow that fails
+ * (store down) answers {@code unavailable} and leaves the room. Per room the session keeps the id
+ * of the last event delivered (or the start position); events at or before it are not delivered
+ * again, and recovery offsets ({@link #offset}) carry it.
  *
  * <p>Recovery ({@code subscribe} with {@code since}): see {@link Recovery}. Events already
  * delivered live on this connection (the room was joined before) are not repeated.
@@ -48,11 +52,10 @@ public final class ClientSession implements Subscriber {
   private final String id;
   private final SessionServices services;
   private final ClientChannel channel;
-  private final Map<String, RoomState> rooms = new HashMap<>(4);
+  private final SessionRooms rooms = new SessionRooms();
   private volatile ConnectionGrant grant;
   private volatile long expiresAtMillis;
   private boolean closed;
-  private long arrivals;
   private final ConnectionBucket churn;
   private final TokenLedger tokens = new TokenLedger();
 
@@ -79,6 +82,10 @@ public final class ClientSession implements Subscriber {
   /** The state of a room the session is in, or null. */
   RoomState state(String room) {
     return rooms.get(room);
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   /** True while the session is open and {@code state} is still its state of {@code room}. */
@@ -126,7 +133,11 @@ public final class ClientSession implements Subscriber {
     return expiresAtMillis;
   }
 
-  /** Joins the rooms granted by the token; returns them, sorted. */
+  /**
+   * Joins the rooms granted by the token; returns them, sorted. Their deliveries are held until
+   * {@link #followed} completed and the caller {@link #release}d them (after its answer to the
+   * client), so no event published after that answer can be missed.
+   */
   public Set<String> start() {
     for (String room : grant.autoJoin()) {
       join(room);
@@ -185,44 +196,26 @@ public final class ClientSession implements Subscriber {
       return;
     }
     RoomState state = rooms.get(room);
-    if (state == null) {
+    boolean fresh = state == null;
+    if (fresh) {
       if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
         reply.error(ErrorCodes.LIMIT_EXCEEDED, "too many rooms on this connection");
         return;
       }
       state = join(room);
+    } else if (state.buffer != null) {
+      reply.error(ErrorCodes.INVALID_MESSAGE, "a subscribe of this room is in progress");
+      return;
     }
     if (allowed.subscription() != null) {
       state.heldUntilMillis = allowed.subscription().expiresAt().toEpochMilli();
       state.subscriptionJti = allowed.subscription().jti();
     }
-    if (since == null) {
-      reply.ok(new Subscribed(room, false));
-      return;
-    }
-    if (state.buffer != null) {
-      reply.error(ErrorCodes.INVALID_MESSAGE, "a recovery of this room is in progress");
-      return;
-    }
-    Optional<EventId> sinceId = EventId.parse(since);
-    if (sinceId.isEmpty()) {
-      reply.ok(new Subscribed(room, false));
-      return;
-    }
-    Recovery.run(
-        this,
-        Map.of(room, sinceId.get()),
-        new Recovery.Plan() {
-          @Override
-          public void answer(boolean recovered) {
-            reply.ok(new Subscribed(room, recovered));
-          }
-
-          @Override
-          public void replayed(StoredEvent event) {
-            channel.sendEvent(new Delivery(event));
-          }
-        });
+    RoomState joined = state;
+    followed(List.of(room))
+        .whenComplete(
+            (ok, failure) ->
+                SubscribeAnswer.answer(this, room, joined, fresh, since, reply, failure));
   }
 
   public void unsubscribe(String roomText, Reply<String> reply) {
@@ -325,6 +318,79 @@ public final class ClientSession implements Subscriber {
   }
 
   /**
+   * The gateway lost its position in {@code room}: closes the connection so the client recovers.
+   */
+  @Override
+  public void roomLost(String room) {
+    if (!closed && rooms.containsKey(room)) {
+      channel.close(CloseCodes.GOING_AWAY, "stream position lost");
+    }
+  }
+
+  /**
+   * Completes on the executor once every room the session is in has its start position (its follow
+   * answered); fails with the first follow's failure ({@link
+   * dev.relay.engine.EngineUnavailableException} when the store is down). Deliveries of the rooms
+   * stay held until {@link #release}.
+   */
+  public CompletionStage<Void> followed() {
+    return followed(new ArrayList<>(rooms.keySet()));
+  }
+
+  private CompletionStage<Void> followed(List<String> names) {
+    return rooms.followed(names, channel.executor(), this::holds);
+  }
+
+  /**
+   * Sends the deliveries held for every room not being recovered, in arrival order, and delivers
+   * the rooms' events directly from now on. Call once the client was answered.
+   */
+  public void release() {
+    rooms.release(null).forEach(held -> onDelivery(held.delivery()));
+  }
+
+  void release(String room) {
+    rooms.release(room).forEach(held -> onDelivery(held.delivery()));
+  }
+
+  /**
+   * Sends a volatile event the recovery buffered whose id is behind the room's position (the replay
+   * passed it, but volatile events are never replayed); the position does not move.
+   */
+  void receiveBehind(Delivery delivery) {
+    if (!closed && rooms.containsKey(delivery.event().room()) && visible(delivery)) {
+      channel.sendEvent(delivery);
+    }
+  }
+
+  /**
+   * True when the connection's offset after {@code delivery} is the event's own id in its room and
+   * nothing else (its only room, at that position): the frame every such connection shares.
+   */
+  public boolean offsetIsEventOnly(Delivery delivery) {
+    return rooms.offsetIsEventOnly(delivery);
+  }
+
+  /** How many rooms the session is in. */
+  public int roomCount() {
+    return rooms.size();
+  }
+
+  /**
+   * The connection's resume offset ({@link ResumeOffset}): every room with its position; rooms
+   * still waiting for their start position are left out (a resume then answers {@code
+   * recovered:false}).
+   */
+  public String offset() {
+    return rooms.offset();
+  }
+
+  /** The position of a joined room (see {@link RoomState}), or null. */
+  EventId position(String room) {
+    return rooms.position(room);
+  }
+
+  /**
    * Records this connection's rooms in the presence directory again (after the directory had given
    * this gateway up, e.g. during a long Redis outage). Call on the executor.
    */
@@ -352,11 +418,14 @@ public final class ClientSession implements Subscriber {
     if (closed || state == null || !visible(delivery)) {
       return;
     }
-    if (state.buffer != null) {
-      state.buffer.add(new Recovery.Sequenced(arrivals++, delivery));
+    if (rooms.hold(state, delivery)) {
       return;
     }
-    state.liveFrom(delivery.event().id());
+    EventId id = delivery.event().id();
+    if (state.covers(id)) {
+      return; // at or before the room's start position, or delivered already
+    }
+    state.deliveredLive(id);
     channel.sendEvent(delivery);
   }
 
@@ -369,16 +438,20 @@ public final class ClientSession implements Subscriber {
     return about == null || (grant.has(Scope.PRESENCE) && !about.equals(grant.sub()));
   }
 
+  /**
+   * Joins {@code room}: held (see {@link RoomState}) until its follow answered and it is released.
+   */
   private RoomState join(String room) {
-    RoomState state = new RoomState();
+    RoomState state = new RoomState(room);
+    state.buffer = new ArrayList<>();
     rooms.put(room, state);
-    services.hub().join(room, this);
+    state.start = services.hub().join(room, this).toCompletableFuture();
     services.presence().joined(room, grant.sub(), id);
     channel.roomsChanged();
     return state;
   }
 
-  private void leave(String room) {
+  void leave(String room) {
     rooms.remove(room);
     services.hub().leave(room, this);
     services.presence().left(room, grant.sub(), id);

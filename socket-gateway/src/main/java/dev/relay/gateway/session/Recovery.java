@@ -20,14 +20,17 @@ import org.slf4j.LoggerFactory;
  * <p>Steps, all on the session's executor:
  *
  * <ol>
- *   <li>The rooms are already joined. From now on their live deliveries are buffered (per room,
- *       remembering their arrival order across rooms) instead of sent.
+ *   <li>The rooms are already joined and followed (each has its start position). Their live
+ *       deliveries are buffered (per room, remembering their arrival order across rooms) instead of
+ *       sent; a room still held since its join keeps what it buffered.
  *   <li>Each room is replayed from its {@code since}.
  *   <li>When every replay is read: {@link Plan#answer} with {@code recovered} (every room provably
  *       complete, no failure). If recovered, the replayed events the plan keeps and this connection
- *       has not yet delivered go to {@link Plan#replayed} in id order, and each room counts as
- *       delivered after its {@code since}.
- *   <li>The buffered deliveries follow in arrival order, except those the plan skips and those
+ *       has not yet delivered go to {@link Plan#replayed}, room by room, each room in id order (ids
+ *       of different rooms are not comparable); each room counts as delivered after its {@code
+ *       since}, and its position moves forward to {@code since} and to each replayed event.
+ *   <li>The buffered deliveries follow in arrival order, except those the plan skips, those at or
+ *       before the room's position before the recovery (delivered, or before its start), and those
  *       already replayed (a non-volatile event at or before its room's last replayed id).
  * </ol>
  *
@@ -42,7 +45,7 @@ public final class Recovery {
   /** What one protocol does with a recovery. Called on the session's executor. */
   public interface Plan {
 
-    /** Whether a replayed event is sent (Socket.IO keeps those its dispatch positions cover). */
+    /** Whether a replayed event is sent (offset recovery keeps those up to the start position). */
     default boolean keep(StoredEvent event) {
       return true;
     }
@@ -71,7 +74,10 @@ public final class Recovery {
     int max = session.services().limits().maxReplayEvents();
     for (String room : rooms) {
       RoomState state = session.state(room);
-      state.buffer = new ArrayList<>();
+      if (state.buffer == null) {
+        state.buffer = new ArrayList<>();
+      }
+      state.recovering = true;
       states.put(room, state);
       replays.add(
           session.services().log().replay(room, sinceByRoom.get(room), max).toCompletableFuture());
@@ -91,11 +97,16 @@ public final class Recovery {
       Plan plan,
       Throwable failure) {
     List<Sequenced> buffered = new ArrayList<>();
+    Map<String, EventId> before = new HashMap<>();
     for (String room : rooms) {
       RoomState state = states.get(room);
       if (state.buffer != null) {
         buffered.addAll(state.buffer);
         state.buffer = null;
+      }
+      state.recovering = false;
+      if (state.position != null) {
+        before.put(room, state.position);
       }
     }
     for (String room : rooms) {
@@ -104,7 +115,7 @@ public final class Recovery {
       }
     }
     boolean recovered = failure == null;
-    List<StoredEvent> events = new ArrayList<>();
+    Map<String, List<StoredEvent>> events = new HashMap<>();
     Map<String, EventId> lastReplayed = new HashMap<>();
     for (int i = 0; recovered && i < rooms.size(); i++) {
       Replay replay = replays.get(i).join();
@@ -112,12 +123,14 @@ public final class Recovery {
         LOG.debug("recovery of {} on {}: {}", rooms.get(i), session.id(), replay.outcome());
         recovered = false;
       } else {
+        List<StoredEvent> kept = new ArrayList<>();
         for (StoredEvent e : replay.events()) {
           lastReplayed.put(e.room(), e.id());
           if (plan.keep(e) && !states.get(e.room()).delivered(e.id())) {
-            events.add(e);
+            kept.add(e);
           }
         }
+        events.put(rooms.get(i), kept);
       }
     }
     if (failure != null) {
@@ -125,10 +138,15 @@ public final class Recovery {
     }
     plan.answer(recovered);
     if (recovered) {
-      // Stream ids are append times: publish order across rooms, exact order within each.
-      events.sort(Comparator.comparing(StoredEvent::id).thenComparing(StoredEvent::partition));
-      events.forEach(plan::replayed);
-      sinceByRoom.forEach((room, since) -> states.get(room).recoveredAfter(since));
+      for (String room : rooms) {
+        RoomState state = states.get(room);
+        state.recoveredAfter(sinceByRoom.get(room));
+        state.advance(sinceByRoom.get(room));
+        for (StoredEvent e : events.get(room)) {
+          state.advance(e.id());
+          plan.replayed(e);
+        }
+      }
     }
     buffered.sort(Comparator.comparingLong(Sequenced::sequence));
     for (Sequenced s : buffered) {
@@ -136,10 +154,19 @@ public final class Recovery {
       StoredEvent e = d.event();
       EventId last = recovered ? lastReplayed.get(e.room()) : null;
       boolean replayedAlready = last != null && !e.volatileEvent() && e.id().compareTo(last) <= 0;
-      if (!replayedAlready && !plan.skip(d)) {
+      if (replayedAlready || coveredBy(before.get(e.room()), e.id()) || plan.skip(d)) {
+        continue;
+      }
+      if (e.volatileEvent() && states.get(e.room()).covers(e.id())) {
+        session.receiveBehind(d); // never replayed, so not a repeat: sent, position unchanged
+      } else {
         session.receive(d);
       }
     }
+  }
+
+  private static boolean coveredBy(EventId position, EventId id) {
+    return position != null && position.epoch().equals(id.epoch()) && id.compareTo(position) <= 0;
   }
 
   /** A buffered delivery and its arrival order on the session, across rooms. */

@@ -2,6 +2,8 @@ package dev.relay.gateway.session;
 
 import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.function.Function;
 
 /**
@@ -10,11 +12,21 @@ import java.util.function.Function;
  * ReplyCodec} and sent through the channel, so each request gets exactly one reply (or error) in
  * the protocol's framing. Protocols decode, this dispatches, the session decides. Confined to the
  * session's executor.
+ *
+ * <p>Order: a {@code subscribe} is answered only once its room is followed (a round trip to the
+ * store). Requests that arrive meanwhile wait, up to {@value #MAX_WAITING} (more are answered
+ * {@code rate_limited}), and are handled in order after its answer, so replies keep the order of
+ * the requests ({@code subscribe, unsubscribe, subscribe} of one room answers in that order).
  */
 public final class RequestDispatcher {
 
+  /** Requests that may wait behind an unanswered subscribe. */
+  static final int MAX_WAITING = 64;
+
   private final ClientSession session;
   private final ClientChannel channel;
+  private final Queue<ClientMessage> waiting = new ArrayDeque<>(4);
+  private boolean subscribing;
 
   public RequestDispatcher(ClientSession session, ClientChannel channel) {
     this.session = session;
@@ -22,14 +34,32 @@ public final class RequestDispatcher {
   }
 
   public void dispatch(ClientMessage message) {
+    if (subscribing) {
+      if (waiting.size() >= MAX_WAITING) {
+        channel.send(
+            channel
+                .replies()
+                .error(ErrorCodes.RATE_LIMITED, "too many requests in flight", message.ref()));
+      } else {
+        waiting.add(message);
+      }
+      return;
+    }
+    handle(message);
+  }
+
+  private void handle(ClientMessage message) {
     ReplyCodec codec = channel.replies();
     String ref = message.ref();
     if (message instanceof ClientMessage.Subscribe s) {
+      subscribing = true;
       session.subscribe(
           s.room(),
           s.token(),
           s.since(),
-          reply(ref, ok -> codec.subscribed(s, ok.room(), ok.recovered())));
+          then(
+              reply(ref, ok -> codec.subscribed(s, ok.room(), ok.recovered())),
+              this::subscribeAnswered));
     } else if (message instanceof ClientMessage.Unsubscribe u) {
       session.unsubscribe(u.room(), reply(ref, room -> codec.unsubscribed(room, ref)));
     } else if (message instanceof ClientMessage.Publish p) {
@@ -43,6 +73,30 @@ public final class RequestDispatcher {
     } else {
       channel.send(codec.error(ErrorCodes.INVALID_MESSAGE, "already authenticated", ref));
     }
+  }
+
+  /** The subscribe in flight was answered: handles the requests that waited, in order. */
+  private void subscribeAnswered() {
+    subscribing = false;
+    while (!subscribing && !waiting.isEmpty()) {
+      handle(waiting.poll());
+    }
+  }
+
+  private static <T> Reply<T> then(Reply<T> reply, Runnable after) {
+    return new Reply<>() {
+      @Override
+      public void ok(T value) {
+        reply.ok(value);
+        after.run();
+      }
+
+      @Override
+      public void error(String code, String detail) {
+        reply.error(code, detail);
+        after.run();
+      }
+    };
   }
 
   private <T> Reply<T> reply(String ref, Function<T, String> encode) {

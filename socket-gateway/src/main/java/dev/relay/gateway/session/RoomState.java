@@ -2,14 +2,26 @@ package dev.relay.gateway.session;
 
 import dev.relay.contracts.EventId;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Per-room state of one connection.
+ * Per-room state of one connection. Confined to the session's executor (but {@link #start}, which
+ * the hub completes on the feed's thread).
  *
- * <p>{@code buffer} is non-null while a {@link Recovery} is reading the room's replay. {@code
- * coveredFrom} records what this connection already delivered in the room, so no replay repeats it:
- * after the first live event, every id at or after it ({@code coveredAfterOnly} false); after a
- * complete recovery from {@code since}, every id after it ({@code coveredAfterOnly} true).
+ * <p>{@code position} is the id of the last event delivered in the room, or the room's start
+ * position (null until the follow answered). It only moves forward within an epoch; a live event of
+ * another epoch replaces it (the feed follows the room's newest life). It is what recovery offsets
+ * carry and what live deliveries are de-duplicated against: an event at or before it was delivered
+ * (or precedes the connection's start in the room).
+ *
+ * <p>{@code buffer} is non-null while the room is held: its follow has not answered yet, or the
+ * answer to the client has not been sent ({@code subscribed}, {@code welcome}, Socket.IO CONNECT),
+ * or a {@link Recovery} is reading its replay ({@code recovering}). Live deliveries wait there, in
+ * arrival order, until the session releases them.
+ *
+ * <p>{@code coveredFrom} records what this connection already delivered in the room, so no replay
+ * repeats it: after the first live event, every id at or after it ({@code coveredAfterOnly} false);
+ * after a complete recovery from {@code since}, every id after it ({@code coveredAfterOnly} true).
  *
  * <p>{@code heldUntilMillis} is how long the room stays granted without the connection token's
  * say-so: the expiry of the subscription token it was joined with (0 when the connection token
@@ -17,11 +29,19 @@ import java.util.List;
  * it closes the connection.
  */
 final class RoomState {
+  final String offsetKey;
+  CompletableFuture<EventId> start;
+  EventId position;
   EventId coveredFrom;
   boolean coveredAfterOnly;
   List<Recovery.Sequenced> buffer;
+  boolean recovering;
   long heldUntilMillis;
   String subscriptionJti;
+
+  RoomState(String room) {
+    this.offsetKey = ResumeOffset.key(room);
+  }
 
   boolean delivered(EventId id) {
     if (coveredFrom == null) {
@@ -31,7 +51,21 @@ final class RoomState {
     return coveredAfterOnly ? order > 0 : order >= 0;
   }
 
-  void liveFrom(EventId id) {
+  /** True when {@code id} is at or before {@link #position} in the same epoch. */
+  boolean covers(EventId id) {
+    return position != null && position.epoch().equals(id.epoch()) && id.compareTo(position) <= 0;
+  }
+
+  /** Moves the position forward to {@code id} (same epoch, or none yet); never back. */
+  void advance(EventId id) {
+    if (position == null || (position.epoch().equals(id.epoch()) && id.compareTo(position) > 0)) {
+      position = id;
+    }
+  }
+
+  /** A live event was delivered: it is the position now, whatever the epoch. */
+  void deliveredLive(EventId id) {
+    position = id;
     if (coveredFrom == null) {
       coveredFrom = id;
       coveredAfterOnly = false;

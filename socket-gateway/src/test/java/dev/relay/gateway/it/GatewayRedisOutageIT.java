@@ -13,6 +13,7 @@ import dev.relay.testkit.RedisProcess;
 import dev.relay.testkit.WsTestClient;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -111,10 +112,12 @@ class GatewayRedisOutageIT {
   /**
    * The loss a failover to a lagging replica (or an AOF restart that missed its last second)
    * causes: the stream keeps its epoch but not its newest entries, which the gateway had read and
-   * delivered. Simulated on the test's own Redis with {@code XDEL} of those entries, then {@code
-   * CLIENT KILL TYPE normal}: that drops every connection of the gateway, as the failover does, so
-   * its blocking read fails and it resumes, while the data stays exactly as the test left it (a
-   * restart would need persistence, and would only reload what the test wrote anyway).
+   * delivered. Simulated on the test's own Redis with {@code XDEL} of those entries and the
+   * stream's last id and the room's meta set back to the entry before them (as the lagging replica
+   * has them), then {@code CLIENT KILL TYPE normal} and {@code TYPE pubsub}: that drops every
+   * connection of the gateway, as the failover does, so its feed repairs the room from the entry it
+   * delivered last — which is gone — while the data stays exactly as the test left it (a restart
+   * would need persistence, and would only reload what the test wrote anyway).
    */
   @Test
   void entriesLostAfterTheGatewayReadThemCloseItsConnectionsAndRecoveryAnswersNotRecovered() {
@@ -134,10 +137,18 @@ class GatewayRedisOutageIT {
           .extracting(e -> e.get("id").asText())
           .containsExactly(kept, lost, lastRead);
 
-      RedisKeyLayout layout = new RedisKeyLayout(RedisKeyLayout.DEFAULT_PARTITIONS);
-      String stream = layout.streamKey(layout.partitionOf(room));
+      String stream = RedisKeyLayout.roomStream(room);
       assertThat(raw.sync().xdel(stream, streamId(lost), streamId(lastRead))).isEqualTo(2);
+      // What the promoted replica holds: the stream and the room's meta as they were after `kept`.
+      raw.sync()
+          .eval(
+              "redis.call('XSETID', KEYS[1], ARGV[1]) "
+                  + "redis.call('HSET', KEYS[2], 'last', ARGV[1], 'n', 1) return 1",
+              ScriptOutputType.INTEGER,
+              new String[] {stream, RedisKeyLayout.roomMeta(room)},
+              streamId(kept));
       assertThat(raw.sync().clientKill(KillArgs.Builder.typeNormal())).isPositive();
+      assertThat(raw.sync().clientKill(KillArgs.Builder.typePubsub())).isPositive();
 
       assertThat(client.closeCode()).isEqualTo(1001);
     } finally {

@@ -91,7 +91,7 @@ class SseIT implements TestPropertyProvider {
           gw.publish(team, "task.created", "{\"taskId\":\"T-" + i + "\",\"teamId\":\"1\"}"));
     }
     try (Stream stream = open("?token=" + token + "&rooms=" + team, resumeFrom)) {
-      // Order is a per-room guarantee (SPEC §7); rooms in different partitions may interleave.
+      // Order is a per-room guarantee (SPEC §7); two rooms' events may interleave.
       List<String> gotSession = new ArrayList<>();
       List<String> gotTeam = new ArrayList<>();
       for (int i = 0; i < 6; i++) {

@@ -30,7 +30,7 @@ class ConnectScenariosIT extends KitFixture {
       // Every envelope field of SPEC §3 reaches the client unchanged.
       String inSession = publishVote(session);
       String inTeam = publishVote(team);
-      // Two rooms may live in two partitions: no order between them (SPEC §7 orders a room).
+      // Each room is its own stream: no order between two rooms (SPEC §7 orders a room).
       List<JsonNode> events = List.of(client.expectEvent(), client.expectEvent());
       assertThat(events)
           .extracting(e -> e.get("room").asText() + " " + e.get("id").asText())

@@ -174,8 +174,8 @@ final class JsonKitClient extends KitClient {
   }
 
   @Override
-  public Resumed resume(String token) {
-    JsonKitClient next = connect(gw, token);
+  public Resumed resume(String token, GatewayFixture elsewhere) {
+    JsonKitClient next = connect(elsewhere == null ? gw : elsewhere, token);
     boolean recovered = true;
     for (String room : rooms) {
       String since = lastIds.get(room);

@@ -1,6 +1,7 @@
 package dev.relay.gateway.kit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.gateway.it.GatewayFixture;
 import java.time.Duration;
 import java.util.Map;
 
@@ -72,7 +73,12 @@ public interface ProtocolClient extends AutoCloseable {
    * client of its protocol does: JSON resubscribes every room with {@code since} = the last event
    * id received there; Socket.IO sends {@code pid} and the last offset in CONNECT.
    */
-  Resumed resume(String token);
+  default Resumed resume(String token) {
+    return resume(token, null);
+  }
+
+  /** As {@link #resume(String)}, on the gateway {@code elsewhere} (null: the same gateway). */
+  Resumed resume(String token, GatewayFixture elsewhere);
 
   /** Replaces this client's resume point with ids the server never issued. */
   void forgeResumePoint();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.gateway.it.GatewayFixture;
 import dev.relay.gateway.server.GatewayDrain;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
@@ -70,6 +73,51 @@ class RecoveryScenariosIT extends KitFixture {
       again.expectNoEvent(Duration.ofMillis(300));
       String live = publishVote(team);
       assertThat(again.expectEvent().get("id").asText()).isEqualTo(live);
+    }
+  }
+
+  /**
+   * SPEC §7 "recovery works on any gateway instance": a client dropped on this gateway resumes on a
+   * second one (same Redis), which follows its rooms from scratch: every missed event of every room
+   * once and in order, then live ones. Needs the Redis engine (two gateways share nothing else).
+   */
+  @ParameterizedTest
+  @EnumSource(Protocol.class)
+  void aDroppedClientRecoversOnAnotherGateway(Protocol protocol) {
+    String session = unique("s");
+    String team = "team:" + unique("t");
+    String token = token("acct-1", session, List.of("team:*"), List.of());
+    ProtocolClient client = connect(protocol, token);
+    assertThat(client.subscribe(team).ok()).isTrue();
+    String first = publishVote(team);
+    assertThat(client.expectEvent().get("id").asText()).isEqualTo(first);
+    String second = publishVote("session:" + session);
+    assertThat(client.expectEvent().get("id").asText()).isEqualTo(second);
+    client.drop();
+
+    Map<String, List<String>> missed = new HashMap<>();
+    for (int i = 0; i < 6; i++) {
+      String room = i % 2 == 0 ? "session:" + session : team;
+      missed.computeIfAbsent(room, r -> new ArrayList<>()).add(publishVote(room));
+    }
+    Map<String, Object> properties = new HashMap<>(getProperties());
+    properties.put("micronaut.server.port", "-1");
+    try (EmbeddedServer other = ApplicationContext.run(EmbeddedServer.class, properties)) {
+      GatewayFixture elsewhere = new GatewayFixture(other.getURI(), log);
+      ProtocolClient.Resumed resumed = client.resume(token, elsewhere);
+      try (ProtocolClient again = resumed.client()) {
+        assertThat(resumed.recovered()).isTrue();
+        Map<String, List<String>> got = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
+          JsonNode e = again.expectEvent();
+          got.computeIfAbsent(e.get("room").asText(), r -> new ArrayList<>())
+              .add(e.get("id").asText());
+        }
+        assertThat(got).isEqualTo(missed);
+        again.expectNoEvent(Duration.ofMillis(300));
+        String live = publishVote("session:" + session);
+        assertThat(again.expectEvent().get("id").asText()).isEqualTo(live);
+      }
     }
   }
 

@@ -192,8 +192,8 @@ final class SocketIoKitClient extends KitClient {
   }
 
   @Override
-  public Resumed resume(String token) {
-    SocketIoKitClient next = open(gw);
+  public Resumed resume(String token, GatewayFixture elsewhere) {
+    SocketIoKitClient next = open(elsewhere == null ? gw : elsewhere);
     java.util.Map<String, String> auth = new java.util.LinkedHashMap<>();
     auth.put("token", token);
     if (pid != null) {

@@ -120,7 +120,6 @@ class FanoutMetricsTest {
 
   private static StoredEvent event(long appendMillis) {
     return new StoredEvent(
-        3,
         new EventId(appendMillis, 0, "ep0001"),
         "team:t",
         "task.updated",

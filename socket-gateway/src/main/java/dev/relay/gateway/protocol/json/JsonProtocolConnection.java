@@ -22,6 +22,7 @@ import dev.relay.gateway.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -91,7 +92,7 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
       send(JsonReplies.INSTANCE.error(e.code(), e.getMessage(), e.ref()));
       return;
     }
-    if (session != null) {
+    if (dispatcher != null) {
       dispatcher.dispatch(message);
     } else if (authenticating) {
       holdUntilWelcome(message);
@@ -187,12 +188,38 @@ public final class JsonProtocolConnection implements ClientChannel, FrameListene
             });
   }
 
+  /**
+   * Joins the token's rooms and sends {@code welcome} once they are all followed (so no event
+   * published after it can be missed); messages that arrive meanwhile wait as during
+   * authentication. If a follow fails (store down), the client gets {@code unavailable} and the
+   * connection closes with 1013, so it reconnects with backoff.
+   */
   private void welcome(ConnectionGrant grant) {
-    session = new ClientSession(connectionId, grant, services, this);
-    dispatcher = new RequestDispatcher(session, this);
-    registry.add(session, this);
-    var rooms = session.start();
-    send(ServerMessages.welcome(connectionId, grant.sub(), rooms, session.expiresAt()));
+    authenticating = true;
+    ClientSession joined = new ClientSession(connectionId, grant, services, this);
+    session = joined;
+    registry.add(joined, this);
+    var rooms = joined.start();
+    joined
+        .followed()
+        .whenComplete(
+            (ok, failure) -> {
+              authenticating = false;
+              if (closed) {
+                return;
+              }
+              if (failure != null) {
+                refuse(ErrorCodes.UNAVAILABLE, "try again later", null);
+              } else {
+                welcomed(joined, grant, rooms);
+              }
+            });
+  }
+
+  private void welcomed(ClientSession joined, ConnectionGrant grant, Set<String> rooms) {
+    dispatcher = new RequestDispatcher(joined, this);
+    send(ServerMessages.welcome(connectionId, grant.sub(), rooms, joined.expiresAt()));
+    joined.release();
     Queue<ClientMessage> waiting = early;
     early = null;
     while (waiting != null && !waiting.isEmpty() && !closed) {

@@ -12,11 +12,9 @@ import dev.relay.contracts.protocol.socketio.SocketPacket;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.FrameFormat;
-import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
-import dev.relay.gateway.session.OffsetRecovery;
 import dev.relay.gateway.session.Reply;
 import dev.relay.gateway.session.ReplyCodec;
 import dev.relay.gateway.session.RequestDispatcher;
@@ -51,16 +49,23 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   private static final Logger LOG = LoggerFactory.getLogger(SocketIoConnection.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  /** {@code 42["event",<envelope>,"<offset>"]} as an Engine.IO text packet, once per event. */
+  /**
+   * {@code 42["event",<envelope>,"<offset>"]} as an Engine.IO text packet: once per event for every
+   * connection whose only room is the event's, once per distinct offset for the others.
+   */
   static final FrameFormat EVENT_FRAME =
-      FrameFormat.of(d -> eventFrame(d.event().envelopeJson(), d.positions()));
+      FrameFormat.withOffset(
+          d ->
+              eventFrame(
+                  d.event().envelopeJson(), ResumeOffset.one(d.event().room(), d.event().id())),
+          (d, offset) -> eventFrame(d.event().envelopeJson(), offset));
 
   private final EngineIoSession engine;
   private final SocketIoContext context;
   private ClientSession session;
+  private ClientSession pending;
   private RequestDispatcher dispatcher;
   private String pid;
-  private final OffsetRecovery.Floor floor = new OffsetRecovery.Floor();
   private boolean connecting;
   private boolean closed;
 
@@ -79,12 +84,10 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
             TimeUnit.MILLISECONDS);
   }
 
-  static byte[] eventFrame(String envelopeJson, StreamVector positions) {
-    StringBuilder out = new StringBuilder(envelopeJson.length() + 420);
+  static byte[] eventFrame(String envelopeJson, String offset) {
+    StringBuilder out = new StringBuilder(envelopeJson.length() + 20 + offset.length());
     out.append("42[\"event\",").append(envelopeJson);
-    if (positions != null) {
-      out.append(",\"").append(ResumeOffset.encode(positions)).append('"');
-    }
+    out.append(",\"").append(offset).append('"');
     return out.append(']').toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -124,6 +127,11 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   @Override
   public void onClose(String reason) {
     closed = true;
+    if (pending != null) {
+      pending.close();
+      context.registry().remove(pending);
+      pending = null;
+    }
     if (session != null) {
       context.store().save(pid, entry());
       session.close();
@@ -138,12 +146,11 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
 
   @Override
   public void sendEvent(Delivery delivery) {
-    StreamVector raised = floor.offsetFor(delivery);
-    if (raised != null) {
-      engine.sendFrame(eventFrame(delivery.event().envelopeJson(), raised));
-      return;
-    }
-    engine.sendFrame(delivery.frame(EVENT_FRAME));
+    ClientSession s = session;
+    engine.sendFrame(
+        s == null || s.offsetIsEventOnly(delivery)
+            ? delivery.frame(EVENT_FRAME)
+            : delivery.frame(EVENT_FRAME, s.offset()));
     if (delivery.isLive()) {
       context.services().hub().observer().written(delivery);
     }
@@ -169,7 +176,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   }
 
   /** A replayed event with the offset the client may resume from after it. */
-  void sendReplayed(Delivery delivery, StreamVector offset) {
+  void sendReplayed(Delivery delivery, String offset) {
     engine.sendFrame(eventFrame(delivery.event().envelopeJson(), offset));
   }
 
@@ -226,27 +233,57 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
             });
   }
 
-  /** A new connection state: token rooms only, a new pid. */
+  /**
+   * A new connection state: token rooms only, a new pid. CONNECT is answered once the rooms are
+   * followed; if a follow fails (store down) the transport is closed without a DISCONNECT, so the
+   * stock client reconnects with backoff.
+   */
   void startFresh(ConnectionGrant grant) {
-    connecting = false;
-    session = newSession(grant);
-    session.start();
-    connected(SocketIoContext.randomId());
+    ClientSession s = newSession(grant);
+    s.start();
+    s.followed()
+        .whenComplete(
+            (ok, failure) -> {
+              if (closed || pending != s) {
+                return;
+              }
+              if (failure != null) {
+                LOG.debug("socket.io {}: rooms not followed: {}", engine.sid(), failure.toString());
+                engine.close("unavailable");
+                return;
+              }
+              pending = null;
+              connecting = false;
+              session = s;
+              connected(SocketIoContext.randomId());
+              s.release();
+            });
   }
 
+  /** A session not yet connected; closed with the connection if it ends first. */
   ClientSession newSession(ConnectionGrant grant) {
     ClientSession s =
         new ClientSession(SocketIoContext.randomId(), grant, context.services(), this);
     context.registry().add(s, this);
+    pending = s;
     return s;
   }
 
   /** The recovery succeeded with {@code s}: the CONNECT reply carries the client's pid again. */
-  void recovered(ClientSession s, String samePid, StreamVector floor) {
+  void recovered(ClientSession s, String samePid) {
+    pending = null;
     connecting = false;
     session = s;
-    this.floor.set(floor);
     connected(samePid);
+  }
+
+  /** The recovery of {@code s} was given up: it no longer belongs to this connection. */
+  void abandoned(ClientSession s) {
+    if (pending == s) {
+      pending = null;
+    }
+    s.close();
+    context.registry().remove(s);
   }
 
   boolean isClosed() {

@@ -1,6 +1,5 @@
 package dev.relay.gateway.protocol.socketio;
 
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
 import java.security.SecureRandom;
@@ -11,8 +10,7 @@ record SocketIoContext(
     SessionServices services,
     SessionRegistry registry,
     RecoveryStore store,
-    EngineIoSettings settings,
-    RedisKeyLayout layout) {
+    EngineIoSettings settings) {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -1,6 +1,5 @@
 package dev.relay.gateway.protocol.socketio;
 
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.session.SessionStore;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.session.SessionRegistry;
@@ -36,8 +35,7 @@ public final class SocketIoGateway {
             services,
             registry,
             new SharedRecoveryStore(sessions, services.log().retention()),
-            settings,
-            new RedisKeyLayout(services.log().partitions()));
+            settings);
     this.engine =
         new EngineIoServer(
             settings,

@@ -2,7 +2,6 @@ package dev.relay.gateway.protocol.socketio;
 
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.hub.Delivery;
-import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.OffsetRecovery;
 import dev.relay.gateway.session.ResumeOffset;
@@ -13,10 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Socket.IO connection state recovery for one reconnecting client ({@code pid} + {@code offset} in
  * its CONNECT), on any gateway instance: takes the pid's record (same {@code sub}), joins the new
- * token's rooms and the recorded requested rooms, then resumes them all from the offset with {@link
- * OffsetRecovery}. All complete: CONNECT with the same pid, the replayed events, then live ones.
- * Any room not provably complete (unknown pid, epoch, trimmed, too many, error): a fresh connection
- * with a NEW pid, so the client sees {@code socket.recovered === false}.
+ * token's rooms and the recorded requested rooms, waits until they are all followed, then resumes
+ * them all from the offset with {@link OffsetRecovery}. All complete: CONNECT with the same pid,
+ * the replayed events, then live ones. Any room not provably complete (unknown pid, epoch, trimmed,
+ * too many, error): a fresh connection with a NEW pid, so the client sees {@code socket.recovered
+ * === false}.
  */
 final class SocketIoRecovery {
 
@@ -54,7 +54,7 @@ final class SocketIoRecovery {
     if (connection.isClosed()) {
       return;
     }
-    Optional<StreamVector> v = ResumeOffset.decode(offset, context.layout().partitions());
+    Optional<ResumeOffset> v = ResumeOffset.decode(offset);
     if (entry.isEmpty() || !entry.get().sub().equals(grant.sub()) || v.isEmpty()) {
       LOG.debug("recovery refused: unknown pid, other sub, or bad offset");
       connection.startFresh(grant);
@@ -68,38 +68,51 @@ final class SocketIoRecovery {
         return;
       }
     }
+    session
+        .followed()
+        .whenComplete(
+            (ok, failure) -> {
+              if (connection.isClosed()) {
+                return; // onClose closed the pending session
+              }
+              if (failure != null) {
+                abandon(session, "rooms not followed: " + failure);
+              } else {
+                recover(session, v.get());
+              }
+            });
+  }
+
+  private void recover(ClientSession session, ResumeOffset v) {
     boolean started =
         OffsetRecovery.start(
             session,
-            context.layout(),
-            v.get(),
+            v,
             new OffsetRecovery.Writer() {
               @Override
-              public void answer(boolean recovered, StreamVector floor) {
+              public void answer(boolean recovered) {
                 if (connection.isClosed()) {
-                  session.close(); // the client left while its replays were read
-                  context.registry().remove(session);
+                  return; // onClose closed the pending session
                 } else if (recovered) {
-                  connection.recovered(session, pid, floor);
+                  connection.recovered(session, pid);
                 } else {
                   abandon(session, "a room cannot be recovered completely");
                 }
               }
 
               @Override
-              public void replayed(Delivery delivery, StreamVector offset) {
+              public void replayed(Delivery delivery, String offset) {
                 connection.sendReplayed(delivery, offset);
               }
             });
     if (!started) {
-      abandon(session, "no position for a room's partition");
+      abandon(session, "a room has no position in the offset, or one of another epoch");
     }
   }
 
   private void abandon(ClientSession session, String why) {
     LOG.debug("recovery not possible: {}", why);
-    session.close();
-    context.registry().remove(session);
+    connection.abandoned(session);
     connection.startFresh(grant);
   }
 }

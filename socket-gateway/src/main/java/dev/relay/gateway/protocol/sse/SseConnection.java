@@ -1,11 +1,9 @@
 package dev.relay.gateway.protocol.sse;
 
 import dev.relay.contracts.ErrorCodes;
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.FrameFormat;
-import dev.relay.gateway.hub.StreamVector;
 import dev.relay.gateway.session.ClientChannel;
 import dev.relay.gateway.session.ClientSession;
 import dev.relay.gateway.session.CloseCodes;
@@ -32,18 +30,21 @@ import java.util.function.Supplier;
  */
 final class SseConnection implements ClientChannel {
 
-  /** {@code id: <offset>} and {@code data: <envelope>}, encoded once per live event. */
+  /**
+   * {@code id: <offset>} and {@code data: <envelope>}: once per live event for every stream whose
+   * only room is the event's, once per distinct offset for the others.
+   */
   static final FrameFormat EVENT_FRAME =
-      FrameFormat.of(d -> frame(d.event().envelopeJson(), d.positions()));
+      FrameFormat.withOffset(
+          d -> frame(d.event().envelopeJson(), ResumeOffset.one(d.event().room(), d.event().id())),
+          (d, offset) -> frame(d.event().envelopeJson(), offset));
 
   private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final String id;
   private final SessionServices services;
   private final SessionRegistry registry;
-  private final RedisKeyLayout layout;
   private final Duration heartbeat;
-  private final OffsetRecovery.Floor floor = new OffsetRecovery.Floor();
   private final Executor executor;
   private Transport transport;
   private ClientSession session;
@@ -53,57 +54,77 @@ final class SseConnection implements ClientChannel {
       String id,
       SessionServices services,
       SessionRegistry registry,
-      RedisKeyLayout layout,
       Duration heartbeat,
       Executor executor) {
     this.executor = executor;
     this.id = id;
     this.services = services;
     this.registry = registry;
-    this.layout = layout;
     this.heartbeat = heartbeat;
   }
 
   /**
-   * Joins the token's rooms and {@code rooms} (already authorized, at most the room limit), then
-   * opens the stream — so no event published after the client sees the answer can be missed — and
-   * resumes from {@code lastEventId} when given. Runs on the connection's executor.
+   * Joins the token's rooms and {@code rooms} (already authorized, at most the room limit), waits
+   * until they are all followed, then opens the stream — so no event published after the client
+   * sees the answer can be missed — and resumes from {@code lastEventId} when given. If a follow
+   * fails (store down) the stream does not open: {@code unavailable} answers (503), as while the
+   * gateway drains. Runs on the connection's executor.
    */
   void start(
-      Supplier<Transport> open, ConnectionGrant grant, List<String> rooms, String lastEventId) {
+      Supplier<Transport> open,
+      Runnable unavailable,
+      ConnectionGrant grant,
+      List<String> rooms,
+      String lastEventId) {
     session = new ClientSession(id, grant, services, this);
     registry.add(session, this);
     session.start();
     rooms.forEach(session::restore); // within the room limit: the endpoint checked it
-    transport = open.get();
+    session
+        .followed()
+        .whenComplete(
+            (ok, failure) -> {
+              if (closed) {
+                return;
+              }
+              if (failure != null) {
+                onClosed();
+                unavailable.run();
+              } else {
+                opened(open.get(), lastEventId);
+              }
+            });
+  }
+
+  private void opened(Transport stream, String lastEventId) {
+    transport = stream;
     scheduleHeartbeat();
     if (lastEventId == null) {
+      session.release();
       return;
     }
-    Optional<StreamVector> v = ResumeOffset.decode(lastEventId, layout.partitions());
+    Optional<ResumeOffset> v = ResumeOffset.decode(lastEventId);
     boolean started =
         v.isPresent()
             && OffsetRecovery.start(
                 session,
-                layout,
                 v.get(),
                 new OffsetRecovery.Writer() {
                   @Override
-                  public void answer(boolean recovered, StreamVector resumeFloor) {
-                    if (recovered) {
-                      floor.set(resumeFloor);
-                    } else {
+                  public void answer(boolean recovered) {
+                    if (!recovered) {
                       recoveredFalse();
                     }
                   }
 
                   @Override
-                  public void replayed(Delivery delivery, StreamVector offset) {
+                  public void replayed(Delivery delivery, String offset) {
                     transport.sendText(frame(delivery.event().envelopeJson(), offset));
                   }
                 });
     if (!started) {
       recoveredFalse();
+      session.release();
     }
   }
 
@@ -123,11 +144,10 @@ final class SseConnection implements ClientChannel {
 
   @Override
   public void sendEvent(Delivery delivery) {
-    StreamVector raised = floor.offsetFor(delivery);
     transport.sendText(
-        raised != null
-            ? frame(delivery.event().envelopeJson(), raised)
-            : delivery.frame(EVENT_FRAME));
+        session.offsetIsEventOnly(delivery)
+            ? delivery.frame(EVENT_FRAME)
+            : delivery.frame(EVENT_FRAME, session.offset()));
     if (delivery.isLive()) {
       services.hub().observer().written(delivery);
     }
@@ -135,7 +155,7 @@ final class SseConnection implements ClientChannel {
 
   @Override
   public void send(String frame) {
-    if (frame != null && !closed) {
+    if (frame != null && !closed && transport != null) {
       transport.sendText(frame);
     }
   }
@@ -153,6 +173,10 @@ final class SseConnection implements ClientChannel {
   @Override
   public void close(int code, String reason) {
     if (closed) {
+      return;
+    }
+    if (transport == null) {
+      onClosed(); // not open yet: its follows are still pending; start() opens nothing then
       return;
     }
     String error =
@@ -184,11 +208,9 @@ final class SseConnection implements ClientChannel {
         heartbeat);
   }
 
-  static byte[] frame(String envelopeJson, StreamVector offset) {
-    StringBuilder out = new StringBuilder(envelopeJson.length() + 440);
-    if (offset != null) {
-      out.append("id: ").append(ResumeOffset.encode(offset)).append('\n');
-    }
+  static byte[] frame(String envelopeJson, String offset) {
+    StringBuilder out = new StringBuilder(envelopeJson.length() + 16 + offset.length());
+    out.append("id: ").append(offset).append('\n');
     out.append("data: ").append(envelopeJson).append("\n\n");
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }

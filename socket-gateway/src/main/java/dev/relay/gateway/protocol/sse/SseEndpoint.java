@@ -3,7 +3,6 @@ package dev.relay.gateway.protocol.sse;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.RoomName;
-import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.session.Reply;
@@ -38,7 +37,6 @@ public final class SseEndpoint implements HttpEndpoint {
   private final SessionServices services;
   private final SessionRegistry registry;
   private final OriginPolicy origins;
-  private final RedisKeyLayout layout;
   private final ConnectionAttempts attempts;
   private final BooleanSupplier accepting;
   private final Duration heartbeat;
@@ -57,7 +55,6 @@ public final class SseEndpoint implements HttpEndpoint {
     this.services = services;
     this.registry = registry;
     this.origins = origins;
-    this.layout = new RedisKeyLayout(services.log().partitions());
     this.attempts = attempts;
     this.accepting = accepting;
     this.heartbeat = heartbeat;
@@ -151,8 +148,13 @@ public final class SseEndpoint implements HttpEndpoint {
     headers.put("X-Accel-Buffering", "no");
     SseConnection connection =
         new SseConnection(
-            UUID.randomUUID().toString(), services, registry, layout, heartbeat, x.executor());
-    connection.start(() -> x.stream(headers, connection::onClosed), grant, rooms, lastEventId);
+            UUID.randomUUID().toString(), services, registry, heartbeat, x.executor());
+    connection.start(
+        () -> x.stream(headers, connection::onClosed),
+        () -> refuse(x, 503, ErrorCodes.UNAVAILABLE, withRetry(cors, 1)),
+        grant,
+        rooms,
+        lastEventId);
   }
 
   /**

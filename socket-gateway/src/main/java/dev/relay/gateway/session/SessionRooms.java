@@ -1,0 +1,155 @@
+package dev.relay.gateway.session;
+
+import dev.relay.contracts.EventId;
+import dev.relay.gateway.hub.Delivery;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+
+/**
+ * The rooms of one {@link ClientSession}, each with its {@link RoomState}: when its follow
+ * answered, the deliveries held until the client was answered (in arrival order across rooms), its
+ * position, and the connection's resume offset built from them. Confined to the session's executor.
+ */
+final class SessionRooms {
+
+  /**
+   * How long a subscribe or a connection waits for its rooms' follows before it is answered {@code
+   * unavailable}: a store that neither answers nor fails must not leave a client hanging.
+   */
+  static final long FOLLOW_WAIT_SECONDS = 10;
+
+  private final Map<String, RoomState> byName = new HashMap<>(4);
+  private long arrivals;
+
+  RoomState get(String room) {
+    return byName.get(room);
+  }
+
+  boolean containsKey(String room) {
+    return byName.containsKey(room);
+  }
+
+  void put(String room, RoomState state) {
+    byName.put(room, state);
+  }
+
+  void remove(String room) {
+    byName.remove(room);
+  }
+
+  Set<String> keySet() {
+    return byName.keySet();
+  }
+
+  Collection<RoomState> values() {
+    return byName.values();
+  }
+
+  int size() {
+    return byName.size();
+  }
+
+  /**
+   * Completes on {@code executor} once every room of {@code names} has its start position, which
+   * then becomes its position (for the rooms {@code holds} still); fails with the first follow's
+   * failure, or after {@value #FOLLOW_WAIT_SECONDS} s without an answer.
+   */
+  CompletionStage<Void> followed(
+      List<String> names, Executor executor, BiPredicate<String, RoomState> holds) {
+    List<RoomState> states = new ArrayList<>(names.size());
+    List<CompletableFuture<EventId>> starts = new ArrayList<>(names.size());
+    for (String room : names) {
+      RoomState state = byName.get(room);
+      states.add(state);
+      starts.add(state.start);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+        .orTimeout(FOLLOW_WAIT_SECONDS, TimeUnit.SECONDS)
+        .whenCompleteAsync(
+            (ok, failure) -> {
+              for (int i = 0; i < names.size(); i++) {
+                CompletableFuture<EventId> start = starts.get(i);
+                if (holds.test(names.get(i), states.get(i))
+                    && start.isDone()
+                    && !start.isCompletedExceptionally()) {
+                  states.get(i).advance(start.join());
+                }
+              }
+              if (failure != null) {
+                done.completeExceptionally(failure);
+              } else {
+                done.complete(null);
+              }
+            },
+            executor);
+    return done;
+  }
+
+  /** Holds {@code delivery} if its room is held; false when it is to be delivered now. */
+  boolean hold(RoomState state, Delivery delivery) {
+    if (state.buffer == null) {
+      return false;
+    }
+    state.buffer.add(new Recovery.Sequenced(arrivals++, delivery));
+    return true;
+  }
+
+  /**
+   * Ends the hold of every room not being recovered ({@code room} null) or of {@code room} only,
+   * and answers what they held, in arrival order.
+   */
+  List<Recovery.Sequenced> release(String room) {
+    List<Recovery.Sequenced> held = new ArrayList<>();
+    for (Map.Entry<String, RoomState> e : byName.entrySet()) {
+      RoomState state = e.getValue();
+      if ((room == null || room.equals(e.getKey())) && state.buffer != null && !state.recovering) {
+        held.addAll(state.buffer);
+        state.buffer = null;
+      }
+    }
+    held.sort(Comparator.comparingLong(Recovery.Sequenced::sequence));
+    return held;
+  }
+
+  /**
+   * The connection's resume offset ({@link ResumeOffset}): every room with its position; rooms
+   * still waiting for their start position are left out (a resume then answers {@code
+   * recovered:false}).
+   */
+  String offset() {
+    Map<String, EventId> positions = new TreeMap<>();
+    for (RoomState state : byName.values()) {
+      if (state.position != null) {
+        positions.put(state.offsetKey, state.position);
+      }
+    }
+    return ResumeOffset.encode(positions);
+  }
+
+  /** True when the only room is {@code delivery}'s and its position is the event's id. */
+  boolean offsetIsEventOnly(Delivery delivery) {
+    if (byName.size() != 1) {
+      return false;
+    }
+    RoomState state = byName.get(delivery.event().room());
+    return state != null && delivery.event().id().equals(state.position);
+  }
+
+  /** The position of a room (see {@link RoomState}), or null. */
+  EventId position(String room) {
+    RoomState state = byName.get(room);
+    return state == null ? null : state.position;
+  }
+}
