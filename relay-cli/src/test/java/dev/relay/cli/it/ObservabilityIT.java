@@ -115,7 +115,8 @@ class ObservabilityIT {
               "relay_events_delivered_total",
               "relay_fanout_latency_seconds_bucket{stage=\"dispatch\"",
               "relay_fanout_latency_seconds_bucket{stage=\"write\"",
-              "relay_stream_lag_seconds{partition=\"0\"}",
+              "relay_engine_events_received_total",
+              "relay_engine_followed_rooms",
               "relay_errors_total{type=",
               "relay_connections_refused_total{code=");
       assertThat(Metrics.sample(metrics, "relay_publish_total{result=\"accepted\"}"))
