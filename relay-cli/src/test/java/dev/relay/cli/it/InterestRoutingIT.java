@@ -123,7 +123,7 @@ class InterestRoutingIT {
       for (int n = 5; n < 10; n++) {
         published.add(publish(room, n)); // missed while moving
       }
-      try (WsTestClient moved = connect(gateways.get(1), "acct-mover", null)) {
+      try (WsTestClient moved = connect(gateways.get(1), "acct-mover", room)) {
         moved.sendJson("type", "subscribe", "room", room, "since", received.get(4));
         JsonNode subscribed = moved.expect("subscribed");
         assertThat(subscribed.get("recovered").asBoolean()).isTrue();
@@ -141,8 +141,8 @@ class InterestRoutingIT {
   }
 
   private static WsTestClient connect(ApplicationContext gateway, String sub, String room) {
-    List<String> rooms = room == null ? List.of() : List.of(room);
-    String token = SIGNER.connectionToken(sub, null, rooms, List.of(), Duration.ofSeconds(120));
+    String token =
+        SIGNER.connectionToken(sub, null, List.of(room), List.of(), Duration.ofSeconds(120));
     WsTestClient client = WsTestClient.connect(Services.realtime(gateway, token));
     client.expect("welcome");
     return client;
