@@ -3,7 +3,6 @@ package dev.relay.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.testkit.RedisClusterProcess;
@@ -11,9 +10,6 @@ import dev.relay.testkit.RedisProcess;
 import dev.relay.testkit.TestRedisCluster;
 import dev.relay.testkit.WsTestClient;
 import io.micronaut.context.ApplicationContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
   private static final Map<String, Object> CLUSTER =
@@ -116,20 +111,7 @@ class ClusterIT {
   }
 
   private static String publish(String room, int n) {
-    HttpResponse<String> answer =
-        Http.publish(
-            Services.uri(publishApi),
-            "{\"room\":\""
-                + room
-                + "\",\"event\":\"task.updated\",\"payload\":{\"taskId\":\""
-                + n
-                + "\",\"teamId\":\"t\"}}");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-    try {
-      return JSON.readTree(answer.body()).get("id").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Http.publishTask(Services.uri(publishApi), room, n);
   }
 
   /** Four rooms on each master of the shared test cluster. */

@@ -3,12 +3,10 @@ package dev.relay.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.testkit.TestRedis;
 import dev.relay.testkit.WsTestClient;
 import io.micronaut.context.ApplicationContext;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class CrossInstanceIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
   private static final Map<String, Object> LIMITS =
@@ -62,20 +59,7 @@ class CrossInstanceIT {
   }
 
   private static String publish(ApplicationContext publishApi, String room, int n) {
-    HttpResponse<String> answer =
-        Http.publish(
-            Services.uri(publishApi),
-            "{\"room\":\""
-                + room
-                + "\",\"event\":\"task.updated\",\"payload\":{\"taskId\":\""
-                + n
-                + "\",\"teamId\":\"t\"}}");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-    try {
-      return JSON.readTree(answer.body()).get("id").asText();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return Http.publishTask(Services.uri(publishApi), room, n);
   }
 
   @Test

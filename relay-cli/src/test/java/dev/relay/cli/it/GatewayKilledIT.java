@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.testkit.TestRedis;
 import dev.relay.testkit.WsTestClient;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayKilledIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
 
@@ -103,16 +101,7 @@ class GatewayKilledIT {
     assertThat(recovery).isLessThan(Duration.ofSeconds(5));
   }
 
-  private String publish(String room, int n) throws Exception {
-    var answer =
-        Http.publish(
-            Services.uri(publishApi),
-            "{\"room\":\""
-                + room
-                + "\",\"event\":\"task.updated\",\"payload\":{\"taskId\":\""
-                + n
-                + "\",\"teamId\":\"t\"}}");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-    return JSON.readTree(answer.body()).get("id").asText();
+  private String publish(String room, int n) {
+    return Http.publishTask(Services.uri(publishApi), room, n);
   }
 }

@@ -1,5 +1,10 @@
 package dev.relay.cli.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,12 +15,34 @@ import java.time.Duration;
 final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Http() {}
 
   /** POST /v1/events with the test API key. */
   static HttpResponse<String> publish(URI publishApi, String json) {
     return post(publishApi.resolve("/v1/events"), "Bearer " + Services.API_KEY, json);
+  }
+
+  /**
+   * Publishes a {@code task.updated} event with {@code taskId = marker} to {@code room}, asserts
+   * 202 and returns the event's id.
+   */
+  static String publishTask(URI publishApi, String room, Object marker) {
+    HttpResponse<String> answer =
+        publish(
+            publishApi,
+            "{\"room\":\""
+                + room
+                + "\",\"event\":\"task.updated\",\"payload\":{\"taskId\":\""
+                + marker
+                + "\",\"teamId\":\"t\"}}");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+    try {
+      return JSON.readTree(answer.body()).get("id").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

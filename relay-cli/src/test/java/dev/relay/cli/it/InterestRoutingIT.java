@@ -3,14 +3,10 @@ package dev.relay.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.gateway.auth.TokenSigner;
 import dev.relay.testkit.TestRedis;
 import dev.relay.testkit.WsTestClient;
 import io.micronaut.context.ApplicationContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class InterestRoutingIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
   private static final Map<String, Object> LIMITS =
@@ -149,20 +144,7 @@ class InterestRoutingIT {
   }
 
   private static String publish(String room, int n) {
-    HttpResponse<String> answer =
-        Http.publish(
-            Services.uri(publishApi),
-            "{\"room\":\""
-                + room
-                + "\",\"event\":\"task.updated\",\"payload\":{\"taskId\":\""
-                + n
-                + "\",\"teamId\":\"t\"}}");
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-    try {
-      return JSON.readTree(answer.body()).get("id").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Http.publishTask(Services.uri(publishApi), room, n);
   }
 
   private static double[] received() {

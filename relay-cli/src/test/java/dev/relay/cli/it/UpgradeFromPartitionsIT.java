@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.contracts.EnvelopeCodec;
 import dev.relay.engine.Epochs;
 import dev.relay.engine.upgrade.PartitionLayout;
@@ -20,7 +19,6 @@ import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.Test;
  */
 class UpgradeFromPartitionsIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TokenSigner SIGNER =
       new TokenSigner(Services.SECRET.getBytes(StandardCharsets.UTF_8));
   private static final PartitionLayout OLD = new PartitionLayout(16);
@@ -115,13 +112,7 @@ class UpgradeFromPartitionsIT {
   }
 
   private static String publish(String room, String taskId) {
-    HttpResponse<String> answer = Http.publish(Services.uri(publishApi), body(room, taskId));
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-    try {
-      return JSON.readTree(answer.body()).get("id").asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Http.publishTask(Services.uri(publishApi), room, taskId);
   }
 
   /** An append by a publish-api of the previous release: its script, keys and arguments. */
