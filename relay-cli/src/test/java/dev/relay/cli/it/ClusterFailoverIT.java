@@ -91,6 +91,7 @@ class ClusterFailoverIT {
       cluster.awaitReplicated();
 
       victim.kill();
+      long killedAt = System.nanoTime();
 
       Map<String, List<String>> duringFailover = new HashMap<>();
       for (String room : steadyRooms) {
@@ -101,6 +102,9 @@ class ClusterFailoverIT {
 
       Map<String, List<String>> afterFailover = new HashMap<>();
       afterFailover.put(failedRoom, new ArrayList<>(List.of(publishUntilAccepted(failedRoom))));
+      System.out.printf(
+          "figure: ClusterFailoverIT the lost master's rooms accept publishes %d ms after the kill%n",
+          (System.nanoTime() - killedAt) / 1_000_000);
       assertThat(cluster.masters())
           .as("a replica was promoted: three live masters serve the slots")
           .hasSize(3)
@@ -110,6 +114,10 @@ class ClusterFailoverIT {
       }
       assertReceived(first, afterFailover, 4);
       assertReceived(second, afterFailover, 4);
+      System.out.printf(
+          "figure: ClusterFailoverIT both clients have every event of every room %d ms after the"
+              + " kill%n",
+          (System.nanoTime() - killedAt) / 1_000_000);
       first.expectNothing(Duration.ofMillis(300));
       second.expectNothing(Duration.ofMillis(300));
     }

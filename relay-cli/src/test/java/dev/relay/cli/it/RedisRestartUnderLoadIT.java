@@ -70,6 +70,7 @@ class RedisRestartUnderLoadIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> published >= EVENTS / 4);
     redis.kill();
     redis.restart();
+    long restartedAt = System.nanoTime();
     List<String> ids = accepted.get(120, TimeUnit.SECONDS);
     assertThat(ids).hasSize(EVENTS).doesNotHaveDuplicates();
 
@@ -83,6 +84,10 @@ class RedisRestartUnderLoadIT {
       assertThat(subscriber.isClosed()).isFalse();
       subscriber.close();
     }
+    System.out.printf(
+        "figure: RedisRestartUnderLoadIT %d events, %d subscribers, all delivered once in order"
+            + " %d ms after the restart%n",
+        EVENTS, subscribers.size(), (System.nanoTime() - restartedAt) / 1_000_000);
   }
 
   private volatile int published;
