@@ -96,6 +96,9 @@ class InterestRoutingIT {
     double[] after = received();
     for (int g = 0; g < gateways.size(); g++) {
       double read = after[g] - before[g];
+      System.out.printf(
+          "figure: InterestRoutingIT gateway %d read %.0f of %d events published (%.0f %%)%n",
+          g, read, total, 100 * read / total);
       assertThat(read)
           .as("events gateway %d read, of %d published", g, total)
           .isGreaterThanOrEqualTo(total / 3.0)
