@@ -47,6 +47,20 @@ public interface EventLog extends AutoCloseable {
    */
   CompletionStage<Replay> replay(String room, EventId since, int maxEvents);
 
+  /** The most events one {@link #history} call returns. */
+  int HISTORY_MAX = 100;
+
+  /**
+   * The newest non-volatile events of {@code room} still in retention, <b>newest first</b>, at most
+   * {@code limit} (1 to {@link #HISTORY_MAX}), older than {@code before} when it is given
+   * (exclusive; {@code null} for the newest). {@code more} says whether older stored events remain.
+   * A {@code before} of another epoch than the room's current one (the room's stream was lost and
+   * began a new life, or the id was never issued here) answers {@link History#empty()}: its events
+   * are gone. A read only: it never creates a room. It scans at most a bounded number of entries
+   * (volatile ones included), so a room full of volatile events answers fewer, with {@code more}.
+   */
+  CompletionStage<History> history(String room, int limit, EventId before);
+
   /**
    * Opens a feed that delivers the live events of the rooms it follows to {@code listener}. A
    * gateway opens one and follows exactly the rooms it has members in.

@@ -293,6 +293,66 @@ public abstract class EventLogContract extends FeedContract {
   }
 
   @Test
+  void historyPagesTheNewestNonVolatileEventsNewestFirst() {
+    EventLog log = log();
+    String room = room("task:a");
+    List<Appended> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(done(log.append(numbered(room, i))));
+      done(log.append(draft(room, "typing.started", "{}")));
+    }
+
+    History newest = done(log.history(room, 3, null));
+    History older = done(log.history(room, 3, newest.events().get(2).id()));
+
+    assertThat(newest.events())
+        .extracting(StoredEvent::id)
+        .containsExactly(all.get(4).id(), all.get(3).id(), all.get(2).id());
+    assertThat(newest.more()).isTrue();
+    assertThat(newest.events().get(0).envelopeJson()).isEqualTo(all.get(4).envelopeJson());
+    assertThat(older.events())
+        .extracting(StoredEvent::id)
+        .containsExactly(all.get(1).id(), all.get(0).id());
+    assertThat(older.more()).isFalse();
+    assertThat(done(log.history(room, 100, null)).events()).hasSize(5);
+    assertThat(done(log.history(room, 5, null)).more()).isFalse();
+  }
+
+  @Test
+  void historyOfAnUnknownRoomOrOfAnotherEpochIsEmptyAndCreatesNothing() {
+    EventLog log = log();
+    String room = room("task:a");
+    Appended a = done(log.append(numbered(room, 0)));
+    String other = a.id().epoch().equals("zzzzzz") ? "yyyyyy" : "zzzzzz";
+    EventId foreign = new EventId(a.id().millis() + 1, 0, other);
+
+    assertThat(done(log.history(room, 10, foreign))).isEqualTo(History.empty());
+    assertThat(done(log.history(room("task:never"), 10, null))).isEqualTo(History.empty());
+    assertThat(done(log.history(room, 10, a.id()))).isEqualTo(History.empty());
+    assertThat(done(log.history(room, 10, null)).events()).hasSize(1);
+  }
+
+  @Test
+  void historyLeavesOutEventsPastRetentionAndRefusesAnOutOfRangeLimit() {
+    Duration retention = Duration.ofMillis(300);
+    EventLog log = log(retention, 10_000);
+    String room = room("task:a");
+    Appended old = done(log.append(numbered(room, 0)));
+    await()
+        .atMost(WAIT)
+        .until(() -> System.currentTimeMillis() > old.id().millis() + retention.toMillis() + 50);
+
+    assertThat(done(log.history(room, 10, null)).events()).isEmpty();
+    Appended recent = done(log.append(numbered(room, 1)));
+    assertThat(done(log.history(room, 10, null)).events())
+        .extracting(StoredEvent::id)
+        .containsExactly(recent.id());
+    for (int limit : new int[] {0, -1, EventLog.HISTORY_MAX + 1}) {
+      assertThat(log.history(room, limit, null).toCompletableFuture()).isCompletedExceptionally();
+    }
+  }
+
+  @Test
   void reportsItsShape() {
     EventLog log = log(Duration.ofMinutes(2), 10_000);
     assertThat(log.retention()).isEqualTo(Duration.ofMinutes(2));

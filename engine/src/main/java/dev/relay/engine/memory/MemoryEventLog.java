@@ -9,6 +9,7 @@ import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.feed.LiveSink;
@@ -113,6 +114,22 @@ public final class MemoryEventLog implements EventLog {
   @Override
   public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
     return read(room, since, maxEvents, false);
+  }
+
+  @Override
+  public CompletionStage<History> history(String room, int limit, EventId before) {
+    if (limit < 1 || limit > HISTORY_MAX) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("limit " + limit));
+    }
+    synchronized (lock) {
+      if (closed) {
+        return closedFailure();
+      }
+      MemoryRoom r = rooms.get(room);
+      long minMillis = System.currentTimeMillis() - retention.toMillis();
+      return CompletableFuture.completedFuture(
+          r == null ? History.empty() : r.history(limit, before, minMillis));
+    }
   }
 
   @Override

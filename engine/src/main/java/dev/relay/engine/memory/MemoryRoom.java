@@ -2,6 +2,7 @@ package dev.relay.engine.memory;
 
 import dev.relay.contracts.EventId;
 import dev.relay.engine.Epochs;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.Replay.Outcome;
 import dev.relay.engine.StoredEvent;
@@ -18,6 +19,9 @@ import java.util.Map;
  * thread-safe: every method runs under the owning log's lock.
  */
 final class MemoryRoom {
+
+  /** As in Redis ({@code history.lua}): the most entries one history read scans. */
+  static final int HISTORY_SCAN_LIMIT = 2_000;
 
   final String epoch = Epochs.random();
 
@@ -103,6 +107,35 @@ final class MemoryRoom {
       }
     }
     return Replay.complete(events);
+  }
+
+  /** See {@code EventLog.history}; scans at most {@link #HISTORY_SCAN_LIMIT} entries. */
+  History history(int limit, EventId before, long minMillis) {
+    if (before != null && !epoch.equals(before.epoch())) {
+      return History.empty();
+    }
+    int from = before == null ? entries.size() : indexAfter(before);
+    if (before != null && from > head && entries.get(from - 1).id().equals(before)) {
+      from--;
+    }
+    List<StoredEvent> events = new ArrayList<>(limit);
+    int scanned = 0;
+    for (int i = from - 1; i >= head; i--) {
+      StoredEvent event = entries.get(i);
+      if (event.id().millis() < minMillis) {
+        break;
+      }
+      if (++scanned > HISTORY_SCAN_LIMIT) {
+        return new History(events, true);
+      }
+      if (!event.volatileEvent()) {
+        if (events.size() == limit) {
+          return new History(events, true);
+        }
+        events.add(event);
+      }
+    }
+    return new History(events, false);
   }
 
   private int indexAfter(EventId position) {

@@ -10,6 +10,7 @@ import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.UnsupportedServerException;
 import dev.relay.engine.feed.RoomFeed;
@@ -134,6 +135,12 @@ public final class RedisEventLog implements EventLog {
   @Override
   public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
     return reads.read(room, since, maxEvents, false, false);
+  }
+
+  /** One read-only {@code history.lua} ({@code XREVRANGE}, bounded scan) on the room's slot. */
+  @Override
+  public CompletionStage<History> history(String room, int limit, EventId before) {
+    return reads.history(room, limit, before);
   }
 
   /**

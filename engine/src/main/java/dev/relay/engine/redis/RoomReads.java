@@ -4,6 +4,8 @@ import dev.relay.contracts.EnvelopeCodec;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.Epochs;
+import dev.relay.engine.EventLog;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import io.lettuce.core.ScriptOutputType;
@@ -23,7 +25,12 @@ final class RoomReads {
 
   private static final RedisScript HEAD = RedisScript.load(RoomReads.class, "head.lua");
   private static final RedisScript READ = RedisScript.load(RoomReads.class, "read.lua");
+  private static final RedisScript HISTORY = RedisScript.load(RoomReads.class, "history.lua");
   private static final int FIELDS_PER_ENTRY = 5;
+  private static final int HISTORY_FIELDS = 4;
+
+  /** The most stream entries (volatile ones included) one history read scans. */
+  static final int HISTORY_SCAN_LIMIT = 2_000;
 
   private final RedisConnections redis;
   private final RedisEngineSettings settings;
@@ -74,6 +81,45 @@ final class RoomReads {
         c ->
             READ.<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
                 .thenApply(reply -> toReplay(room, after.epoch(), reply)));
+  }
+
+  /** One {@code history.lua}: see {@link dev.relay.engine.EventLog#history}. */
+  CompletionStage<History> history(String room, int limit, EventId before) {
+    if (limit < 1 || limit > EventLog.HISTORY_MAX) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("limit " + limit));
+    }
+    String[] keys = {RedisKeyLayout.roomStream(room), RedisKeyLayout.roomMeta(room)};
+    String[] args = {
+      before == null ? "" : before.streamId(),
+      before == null ? "" : before.epoch(),
+      Integer.toString(limit),
+      Long.toString(Math.max(0, System.currentTimeMillis() - settings.retention().toMillis())),
+      Integer.toString(HISTORY_SCAN_LIMIT)
+    };
+    return redis.call(
+        "history",
+        c ->
+            HISTORY
+                .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
+                .thenApply(reply -> toHistory(room, reply)));
+  }
+
+  private static History toHistory(String room, List<Object> reply) {
+    String epoch = (String) reply.get(0);
+    List<StoredEvent> events = new ArrayList<>((reply.size() - 2) / HISTORY_FIELDS);
+    for (int i = 2; i + HISTORY_FIELDS <= reply.size(); i += HISTORY_FIELDS) {
+      EventId id = EventId.ofStreamId((String) reply.get(i), epoch);
+      String traceparent = (String) reply.get(i + 2);
+      events.add(
+          new StoredEvent(
+              id,
+              room,
+              (String) reply.get(i + 1),
+              false,
+              EnvelopeCodec.withId((String) reply.get(i + 3), id.toString()),
+              traceparent.isEmpty() ? null : traceparent));
+    }
+    return new History(events, "1".equals(reply.get(1)));
   }
 
   private static Replay toReplay(String room, String epoch, List<Object> reply) {

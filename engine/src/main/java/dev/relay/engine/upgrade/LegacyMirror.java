@@ -10,6 +10,7 @@ import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.redis.RedisScript;
@@ -129,6 +130,11 @@ public final class LegacyMirror implements EventLog {
   @Override
   public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
     return rooms.replay(room, since, maxEvents);
+  }
+
+  @Override
+  public CompletionStage<History> history(String room, int limit, EventId before) {
+    return rooms.history(room, limit, before);
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.relay.engine.EventDraft;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.engine.memory.MemoryEventLog;
@@ -149,6 +150,11 @@ class PartitionBridgeFaultIT {
     @Override
     public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
       return delegate.replay(room, since, maxEvents);
+    }
+
+    @Override
+    public CompletionStage<History> history(String room, int limit, EventId before) {
+      return delegate.history(room, limit, before);
     }
 
     @Override
