@@ -16,11 +16,26 @@ public sealed interface ClientMessage {
 
   /**
    * {@code {"type":"subscribe",…}}. {@code echoField}/{@code echoValue} are set when the room was
-   * named by {@code teamId} or {@code taskId}, so the reply can echo them.
+   * named by {@code teamId} or {@code taskId}, so the reply can echo them. {@code history} is the
+   * number of the room's last stored events asked for (1 to {@link
+   * ClientMessageDecoder#MAX_HISTORY}), or null.
    */
   record Subscribe(
-      String room, String token, String since, String echoField, String echoValue, String ref)
-      implements ClientMessage {}
+      String room,
+      String token,
+      String since,
+      String echoField,
+      String echoValue,
+      String ref,
+      Integer history)
+      implements ClientMessage {
+
+    /** A subscribe without {@code history}. */
+    public Subscribe(
+        String room, String token, String since, String echoField, String echoValue, String ref) {
+      this(room, token, since, echoField, echoValue, ref, null);
+    }
+  }
 
   /** {@code {"type":"unsubscribe","room":…}}. */
   record Unsubscribe(String room, String ref) implements ClientMessage {}

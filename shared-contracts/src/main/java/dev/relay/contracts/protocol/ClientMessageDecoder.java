@@ -30,6 +30,9 @@ public final class ClientMessageDecoder {
   public static final int MAX_FIELD = 256;
   public static final int MAX_TYPE = 32;
 
+  /** The most stored events a {@code subscribe} may ask for with {@code history} (SPEC §11). */
+  public static final int MAX_HISTORY = 100;
+
   private ClientMessageDecoder() {}
 
   /**
@@ -67,13 +70,30 @@ public final class ClientMessageDecoder {
     }
     String token = optional(node, "token", MAX_TOKEN, ref);
     String since = optional(node, "since", MAX_FIELD, ref);
+    Integer history = history(node, ref);
     if (teamId != null) {
-      return new Subscribe("team:" + teamId, token, since, "teamId", teamId, ref);
+      return new Subscribe("team:" + teamId, token, since, "teamId", teamId, ref, history);
     }
     if (taskId != null) {
-      return new Subscribe("task:" + taskId, token, since, "taskId", taskId, ref);
+      return new Subscribe("task:" + taskId, token, since, "taskId", taskId, ref, history);
     }
-    return new Subscribe(room, token, since, null, null, ref);
+    return new Subscribe(room, token, since, null, null, ref, history);
+  }
+
+  /** {@code history}: absent or JSON null, or a JSON integer from 1 to {@link #MAX_HISTORY}. */
+  private static Integer history(JsonNode node, String ref) throws InvalidMessageException {
+    JsonNode value = node.get("history");
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.intValue() < 1
+        || value.intValue() > MAX_HISTORY) {
+      throw new InvalidMessageException(
+          INVALID, "history must be an integer from 1 to " + MAX_HISTORY, ref);
+    }
+    return value.intValue();
   }
 
   private static Publish publish(JsonNode node, String ref) throws InvalidMessageException {

@@ -177,8 +177,13 @@ public final class ClientSession implements Subscriber {
     return new TreeSet<>(rooms.keySet());
   }
 
-  /** Joins a room, replaying from {@code since} when given; see the class comment. */
-  public void subscribe(String roomText, String token, String since, Reply<Subscribed> reply) {
+  /**
+   * Joins a room, replaying from {@code since} when given, then sending its last {@code history}
+   * stored events when asked (null: not asked) and {@code since} could not be recovered; see the
+   * class comment and {@link Recovery#runWithHistory}.
+   */
+  public void subscribe(
+      String roomText, String token, String since, Integer history, Reply<Subscribed> reply) {
     if (!churn.tryTake(services.clock().millis())) {
       reply.error(ErrorCodes.RATE_LIMITED, "too many subscribe requests");
       return;
@@ -215,7 +220,7 @@ public final class ClientSession implements Subscriber {
     followed(List.of(room))
         .whenComplete(
             (ok, failure) ->
-                SubscribeAnswer.answer(this, room, joined, fresh, since, reply, failure));
+                SubscribeAnswer.answer(this, room, joined, fresh, since, history, reply, failure));
   }
 
   public void unsubscribe(String roomText, Reply<String> reply) {
@@ -460,6 +465,10 @@ public final class ClientSession implements Subscriber {
     }
   }
 
-  /** The answer to a subscribe; {@code recovered} is false when no {@code since} was given. */
-  public record Subscribed(String room, boolean recovered) {}
+  /**
+   * The answer to a subscribe; {@code recovered} is false when no {@code since} was given; {@code
+   * history} is the number of stored events sent after it (0 when {@code since} was recovered),
+   * null when none were asked for.
+   */
+  public record Subscribed(String room, boolean recovered, Integer history) {}
 }

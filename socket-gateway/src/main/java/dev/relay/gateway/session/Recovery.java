@@ -1,15 +1,18 @@
 package dev.relay.gateway.session;
 
 import dev.relay.contracts.EventId;
+import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import dev.relay.gateway.hub.Delivery;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,13 @@ public final class Recovery {
     /** Called once, before any event, when every replay was read (or one failed). */
     void answer(boolean recovered);
 
+    /**
+     * As {@link #answer(boolean)}, with the number of events that will be sent before live ones.
+     */
+    default void answer(boolean recovered, int sent) {
+      answer(recovered);
+    }
+
     /** One replayed event, in id order; only after {@code answer(true)}. */
     void replayed(StoredEvent event);
 
@@ -68,10 +78,72 @@ public final class Recovery {
    * Recovers {@code sinceByRoom} (rooms the session is in) per {@code plan}; see the class comment.
    */
   public static void run(ClientSession session, Map<String, EventId> sinceByRoom, Plan plan) {
-    Map<String, RoomState> states = new HashMap<>();
-    List<CompletableFuture<Replay>> replays = new ArrayList<>();
     List<String> rooms = new ArrayList<>(sinceByRoom.keySet());
+    Map<String, RoomState> states = hold(session, rooms);
+    List<CompletableFuture<Replay>> replays = new ArrayList<>();
     int max = session.services().limits().maxReplayEvents();
+    for (String room : rooms) {
+      replays.add(
+          session.services().log().replay(room, sinceByRoom.get(room), max).toCompletableFuture());
+    }
+    CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new))
+        .whenCompleteAsync(
+            (done, failure) ->
+                finish(
+                    session,
+                    rooms,
+                    states,
+                    plan,
+                    failure,
+                    () -> replayed(session, rooms, replays, sinceByRoom)),
+            session.executor());
+  }
+
+  /**
+   * A {@code subscribe} with {@code history} (SPEC §11), on a room the session is in: with {@code
+   * since} (nullable) the room is recovered as by {@link #run} when it can be; otherwise the answer
+   * is {@code recovered:false} and the room's last {@code history} stored events ({@link
+   * dev.relay.engine.EventLog#history}) take the place of the replayed ones, oldest first, with the
+   * same rules: those this connection already delivered are left out, and the held live deliveries
+   * follow without repeating any. {@link Plan#answer(boolean, int)} gets the count sent.
+   */
+  static void runWithHistory(
+      ClientSession session, String room, EventId since, int history, Plan plan) {
+    List<String> rooms = List.of(room);
+    Map<String, RoomState> states = hold(session, rooms);
+    int max = session.services().limits().maxReplayEvents();
+    CompletableFuture<Replay> replay =
+        since == null
+            ? CompletableFuture.completedFuture(Replay.refused(Replay.Outcome.EPOCH_CHANGED))
+            : session.services().log().replay(room, since, max).toCompletableFuture();
+    CompletableFuture<History> last =
+        session.services().log().history(room, history, null).toCompletableFuture();
+    CompletableFuture.allOf(replay, last)
+        .whenCompleteAsync(
+            (done, failure) ->
+                finish(
+                    session,
+                    rooms,
+                    states,
+                    plan,
+                    failure,
+                    () -> {
+                      if (since != null && replay.join().recovered()) {
+                        return replayed(session, rooms, List.of(replay), Map.of(room, since));
+                      }
+                      List<StoredEvent> oldestFirst = new ArrayList<>(last.join().events());
+                      Collections.reverse(oldestFirst);
+                      return new Outcome(false, Map.of(room, oldestFirst), Map.of());
+                    }),
+            session.executor());
+  }
+
+  /** What the reads gave: the answer, and per room the events to send (none when null). */
+  private record Outcome(
+      boolean recovered, Map<String, List<StoredEvent>> events, Map<String, EventId> since) {}
+
+  private static Map<String, RoomState> hold(ClientSession session, List<String> rooms) {
+    Map<String, RoomState> states = new HashMap<>();
     for (String room : rooms) {
       RoomState state = session.state(room);
       if (state.buffer == null) {
@@ -79,23 +151,34 @@ public final class Recovery {
       }
       state.recovering = true;
       states.put(room, state);
-      replays.add(
-          session.services().log().replay(room, sinceByRoom.get(room), max).toCompletableFuture());
     }
-    CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync(
-            (done, failure) -> finish(session, rooms, states, replays, sinceByRoom, plan, failure),
-            session.executor());
+    return states;
+  }
+
+  private static Outcome replayed(
+      ClientSession session,
+      List<String> rooms,
+      List<CompletableFuture<Replay>> replays,
+      Map<String, EventId> sinceByRoom) {
+    Map<String, List<StoredEvent>> events = new HashMap<>();
+    for (int i = 0; i < rooms.size(); i++) {
+      Replay replay = replays.get(i).join();
+      if (!replay.recovered()) {
+        LOG.debug("recovery of {} on {}: {}", rooms.get(i), session.id(), replay.outcome());
+        return new Outcome(false, null, Map.of());
+      }
+      events.put(rooms.get(i), replay.events());
+    }
+    return new Outcome(true, events, sinceByRoom);
   }
 
   private static void finish(
       ClientSession session,
       List<String> rooms,
       Map<String, RoomState> states,
-      List<CompletableFuture<Replay>> replays,
-      Map<String, EventId> sinceByRoom,
       Plan plan,
-      Throwable failure) {
+      Throwable failure,
+      Supplier<Outcome> reads) {
     List<Sequenced> buffered = new ArrayList<>();
     Map<String, EventId> before = new HashMap<>();
     for (String room : rooms) {
@@ -114,45 +197,45 @@ public final class Recovery {
         return; // closed, or the room was left meanwhile: nothing to answer
       }
     }
-    boolean recovered = failure == null;
-    Map<String, List<StoredEvent>> events = new HashMap<>();
-    Map<String, EventId> lastReplayed = new HashMap<>();
-    for (int i = 0; recovered && i < rooms.size(); i++) {
-      Replay replay = replays.get(i).join();
-      if (!replay.recovered()) {
-        LOG.debug("recovery of {} on {}: {}", rooms.get(i), session.id(), replay.outcome());
-        recovered = false;
-      } else {
-        List<StoredEvent> kept = new ArrayList<>();
-        for (StoredEvent e : replay.events()) {
-          lastReplayed.put(e.room(), e.id());
-          if (plan.keep(e) && !states.get(e.room()).delivered(e.id())) {
-            kept.add(e);
-          }
-        }
-        events.put(rooms.get(i), kept);
-      }
-    }
+    Outcome outcome = failure == null ? reads.get() : new Outcome(false, null, Map.of());
     if (failure != null) {
       LOG.debug("recovery on {} failed: {}", session.id(), failure.toString());
     }
-    plan.answer(recovered);
-    if (recovered) {
-      for (String room : rooms) {
-        RoomState state = states.get(room);
-        state.recoveredAfter(sinceByRoom.get(room));
-        state.advance(sinceByRoom.get(room));
-        for (StoredEvent e : events.get(room)) {
-          state.advance(e.id());
-          plan.replayed(e);
+    Map<String, List<StoredEvent>> events = new HashMap<>();
+    Map<String, EventId> lastReplayed = new HashMap<>();
+    int sent = 0;
+    for (String room : outcome.events() == null ? List.<String>of() : rooms) {
+      List<StoredEvent> kept = new ArrayList<>();
+      for (StoredEvent e : outcome.events().get(room)) {
+        lastReplayed.put(e.room(), e.id());
+        if (plan.keep(e) && !states.get(e.room()).delivered(e.id())) {
+          kept.add(e);
         }
+      }
+      sent += kept.size();
+      events.put(room, kept);
+    }
+    plan.answer(outcome.recovered(), sent);
+    for (String room : rooms) {
+      if (!events.containsKey(room)) {
+        continue;
+      }
+      RoomState state = states.get(room);
+      EventId since = outcome.since().get(room);
+      if (since != null) {
+        state.recoveredAfter(since);
+        state.advance(since);
+      }
+      for (StoredEvent e : events.get(room)) {
+        state.advance(e.id());
+        plan.replayed(e);
       }
     }
     buffered.sort(Comparator.comparingLong(Sequenced::sequence));
     for (Sequenced s : buffered) {
       Delivery d = s.delivery();
       StoredEvent e = d.event();
-      EventId last = recovered ? lastReplayed.get(e.room()) : null;
+      EventId last = lastReplayed.get(e.room());
       boolean replayedAlready = last != null && !e.volatileEvent() && e.id().compareTo(last) <= 0;
       if (replayedAlready || coveredBy(before.get(e.room()), e.id()) || plan.skip(d)) {
         continue;

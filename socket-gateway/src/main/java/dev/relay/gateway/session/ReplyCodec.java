@@ -13,8 +13,12 @@ import java.util.List;
  */
 public interface ReplyCodec {
 
-  /** {@code recovered} is false when nothing was asked to be recovered. */
-  String subscribed(ClientMessage.Subscribe request, String room, boolean recovered);
+  /**
+   * {@code recovered} is false when nothing was asked to be recovered; {@code history} is the count
+   * of stored events sent after the reply, null when the request did not ask for history.
+   */
+  String subscribed(
+      ClientMessage.Subscribe request, String room, boolean recovered, Integer history);
 
   String unsubscribed(String room, String ref);
 

@@ -57,8 +57,9 @@ public final class RequestDispatcher {
           s.room(),
           s.token(),
           s.since(),
+          s.history(),
           then(
-              reply(ref, ok -> codec.subscribed(s, ok.room(), ok.recovered())),
+              reply(ref, ok -> codec.subscribed(s, ok.room(), ok.recovered(), ok.history())),
               this::subscribeAnswered));
     } else if (message instanceof ClientMessage.Unsubscribe u) {
       session.unsubscribe(u.room(), reply(ref, room -> codec.unsubscribed(room, ref)));

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The second half of a {@code subscribe}, once the room's follow answered (on the session's
  * executor): a failed follow answers {@code unavailable} and leaves a room the subscribe joined; a
  * room left meanwhile answers {@code not_subscribed}; otherwise {@code subscribed}, then the held
- * live events — or, with {@code since}, the {@link Recovery} of the room, which answers and sends.
- * Every path answers exactly once, unless the session closed.
+ * live events — or, with {@code since} or {@code history}, the {@link Recovery} of the room, which
+ * answers and sends. Every path answers exactly once, unless the session closed.
  */
 final class SubscribeAnswer {
 
@@ -28,6 +28,7 @@ final class SubscribeAnswer {
       RoomState joined,
       boolean fresh,
       String since,
+      Integer history,
       Reply<ClientSession.Subscribed> reply,
       Throwable failure) {
     if (session.isClosed()) {
@@ -42,31 +43,44 @@ final class SubscribeAnswer {
       }
       reply.error(ErrorCodes.UNAVAILABLE, "try again later");
     } else {
-      followed(session, room, since, reply);
+      followed(session, room, since, history, reply);
     }
   }
 
   private static void followed(
-      ClientSession session, String room, String since, Reply<ClientSession.Subscribed> reply) {
+      ClientSession session,
+      String room,
+      String since,
+      Integer history,
+      Reply<ClientSession.Subscribed> reply) {
     Optional<EventId> sinceId = since == null ? Optional.empty() : EventId.parse(since);
-    if (sinceId.isEmpty()) {
-      reply.ok(new ClientSession.Subscribed(room, false));
+    if (sinceId.isEmpty() && history == null) {
+      reply.ok(new ClientSession.Subscribed(room, false, null));
       session.release(room);
       return;
     }
-    Recovery.run(
-        session,
-        Map.of(room, sinceId.get()),
+    Recovery.Plan plan =
         new Recovery.Plan() {
           @Override
           public void answer(boolean recovered) {
-            reply.ok(new ClientSession.Subscribed(room, recovered));
+            answer(recovered, 0);
+          }
+
+          @Override
+          public void answer(boolean recovered, int sent) {
+            Integer count = history == null ? null : recovered ? 0 : sent;
+            reply.ok(new ClientSession.Subscribed(room, recovered, count));
           }
 
           @Override
           public void replayed(StoredEvent event) {
             session.channel().sendEvent(new Delivery(event));
           }
-        });
+        };
+    if (history == null) {
+      Recovery.run(session, Map.of(room, sinceId.get()), plan);
+    } else {
+      Recovery.runWithHistory(session, room, sinceId.orElse(null), history, plan);
+    }
   }
 }

@@ -19,4 +19,10 @@ public record Answer(boolean ok, String code, JsonNode body) {
     JsonNode value = body.get("recovered");
     return value == null || !value.isBoolean() ? null : value.booleanValue();
   }
+
+  /** {@code history} (events sent) of a subscribe answer, or null when it does not carry it. */
+  public Integer history() {
+    JsonNode value = body.get("history");
+    return value == null || !value.isInt() ? null : value.intValue();
+  }
 }

@@ -122,10 +122,20 @@ final class JsonKitClient extends KitClient {
   }
 
   @Override
-  public Answer subscribe(String room, String subscriptionToken, String since) {
+  public Answer subscribe(String room, String subscriptionToken, String since, Object history) {
     return track(
         "subscribe",
-        request(message("subscribe", "room", room, "token", subscriptionToken, "since", since)));
+        request(
+            message(
+                "subscribe",
+                "room",
+                room,
+                "token",
+                subscriptionToken,
+                "since",
+                since,
+                "history",
+                history)));
   }
 
   @Override

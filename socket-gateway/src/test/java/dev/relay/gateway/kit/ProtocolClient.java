@@ -18,7 +18,15 @@ public interface ProtocolClient extends AutoCloseable {
   Protocol protocol();
 
   /** Subscribes to {@code room}, with a subscription token and a resume point when not null. */
-  Answer subscribe(String room, String subscriptionToken, String since);
+  default Answer subscribe(String room, String subscriptionToken, String since) {
+    return subscribe(room, subscriptionToken, since, null);
+  }
+
+  /**
+   * As {@link #subscribe(String, String, String)}, with {@code history} as given (any JSON value,
+   * so hostile ones can be tried) when not null.
+   */
+  Answer subscribe(String room, String subscriptionToken, String since, Object history);
 
   default Answer subscribe(String room) {
     return subscribe(room, null, null);

@@ -140,10 +140,19 @@ final class SocketIoKitClient extends KitClient {
   }
 
   @Override
-  public Answer subscribe(String room, String subscriptionToken, String since) {
+  public Answer subscribe(String room, String subscriptionToken, String since, Object history) {
     return track(
         "subscribe",
-        request("subscribe", "room", room, "token", subscriptionToken, "since", since));
+        request(
+            "subscribe",
+            "room",
+            room,
+            "token",
+            subscriptionToken,
+            "since",
+            since,
+            "history",
+            history));
   }
 
   @Override

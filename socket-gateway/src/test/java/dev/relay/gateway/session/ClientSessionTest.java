@@ -171,7 +171,7 @@ class ClientSessionTest {
 
   @Test
   void aSubscribeIsAnsweredOnceFollowedAndTheRoomsEventsFollowTheAnswer() {
-    session.subscribe("team:1", null, null, recording());
+    session.subscribe("team:1", null, null, null, recording());
     feed.listener.event(event("team:1", 1)); // the feed may deliver before the follow answers
     assertThat(channel.out).isEmpty();
 
@@ -183,7 +183,7 @@ class ClientSessionTest {
 
   @Test
   void aFailedFollowAnswersUnavailableAndLeavesTheRoom() {
-    session.subscribe("team:1", null, null, recording());
+    session.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").completeExceptionally(new EngineUnavailableException("down", null));
     assertThat(channel.out).containsExactly("error unavailable");
     assertThat(session.rooms()).isEmpty();
@@ -192,7 +192,7 @@ class ClientSessionTest {
 
   @Test
   void eventsAtOrBeforeTheStartPositionAreNotDelivered() {
-    session.subscribe("team:1", null, null, recording());
+    session.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").complete(new EventId(2000, 1, "ep1"));
     feed.listener.event(event("team:1", 1));
     feed.listener.event(event("team:1", 2));
@@ -201,8 +201,8 @@ class ClientSessionTest {
 
   @Test
   void theOffsetCarriesEveryRoomAtItsPosition() {
-    session.subscribe("team:1", null, null, recording());
-    session.subscribe("team:2", null, null, recording());
+    session.subscribe("team:1", null, null, null, recording());
+    session.subscribe("team:2", null, null, null, recording());
     feed.follows.get("team:1").complete(START);
     feed.follows.get("team:2").complete(new EventId(0, 0, "ep9"));
     feed.listener.event(event("team:1", 3));
@@ -215,7 +215,7 @@ class ClientSessionTest {
 
   @Test
   void aLostRoomClosesTheConnectionGoingAway() {
-    session.subscribe("team:1", null, null, recording());
+    session.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").complete(START);
     feed.listener.positionLost("team:1", new EventId(3000, 0, "ep2"), "epoch_changed");
     assertThat(channel.out).containsExactly("subscribed team:1", "close 1001");

@@ -38,11 +38,25 @@ public final class ServerMessages {
    */
   public static String subscribed(
       String room, boolean recovered, String echoField, String echoValue, String ref) {
+    return subscribed(room, recovered, null, echoField, echoValue, ref);
+  }
+
+  /** With {@code "history": <count sent>} when the subscribe asked for history (non-null). */
+  public static String subscribed(
+      String room,
+      boolean recovered,
+      Integer history,
+      String echoField,
+      String echoValue,
+      String ref) {
     return write(
         g -> {
           g.writeStringField("type", "subscribed");
           g.writeStringField("room", room);
           g.writeBooleanField("recovered", recovered);
+          if (history != null) {
+            g.writeNumberField("history", history);
+          }
           if (echoField != null) {
             g.writeStringField(echoField, echoValue);
           }

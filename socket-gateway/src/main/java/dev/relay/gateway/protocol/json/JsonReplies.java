@@ -12,9 +12,10 @@ enum JsonReplies implements ReplyCodec {
   INSTANCE;
 
   @Override
-  public String subscribed(ClientMessage.Subscribe request, String room, boolean recovered) {
+  public String subscribed(
+      ClientMessage.Subscribe request, String room, boolean recovered, Integer history) {
     return ServerMessages.subscribed(
-        room, recovered, request.echoField(), request.echoValue(), request.ref());
+        room, recovered, history, request.echoField(), request.echoValue(), request.ref());
   }
 
   @Override

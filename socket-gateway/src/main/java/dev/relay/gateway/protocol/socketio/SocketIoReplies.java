@@ -21,8 +21,13 @@ enum SocketIoReplies implements ReplyCodec {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   @Override
-  public String subscribed(ClientMessage.Subscribe request, String room, boolean recovered) {
-    return ack(request.ref(), ok().put("room", room).put("recovered", recovered));
+  public String subscribed(
+      ClientMessage.Subscribe request, String room, boolean recovered, Integer history) {
+    ObjectNode ok = ok().put("room", room).put("recovered", recovered);
+    if (history != null) {
+      ok.put("history", history);
+    }
+    return ack(request.ref(), ok);
   }
 
   @Override

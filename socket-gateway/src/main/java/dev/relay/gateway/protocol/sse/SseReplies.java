@@ -18,7 +18,8 @@ enum SseReplies implements ReplyCodec {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   @Override
-  public String subscribed(ClientMessage.Subscribe request, String room, boolean recovered) {
+  public String subscribed(
+      ClientMessage.Subscribe request, String room, boolean recovered, Integer history) {
     return null;
   }
 
