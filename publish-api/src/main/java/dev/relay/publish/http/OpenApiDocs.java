@@ -86,6 +86,33 @@ final class OpenApiDocs {
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
   @interface ProblemResponses {}
 
+  /** The problem-details answers of the read operations (no body, no rate limit). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "400",
+      description = "invalid_request, naming the field (room, limit, before)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "401",
+      description = "unauthorized",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "unavailable (Redis down), with Retry-After",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @interface ReadProblemResponses {}
+
+  /** The answer of {@code GET /v1/rooms/{room}/history}. */
+  @Schema(
+      name = "HistoryPage",
+      requiredProperties = {"events", "more"})
+  record HistoryPage(
+      @Schema(description = "envelopes v1 (SPEC §3), newest first")
+          List<Map<String, Object>> events,
+      @Schema(description = "older stored events remain: ask again with before = the last id")
+          boolean more) {}
+
   /** The body of {@code POST /v1/events}: exactly one of {@code sessionId} and {@code room}. */
   @Schema(
       name = "PublishEvent",

@@ -11,6 +11,7 @@ import dev.relay.publish.events.PublishMetrics;
 import dev.relay.publish.events.PublishSettings;
 import dev.relay.publish.events.Publisher;
 import dev.relay.publish.events.RegistryEventSchemas;
+import dev.relay.publish.history.RoomHistoryReader;
 import dev.relay.publish.ratelimit.PublishRateLimiter;
 import dev.relay.publish.ratelimit.StorePublishRateLimiter;
 import dev.relay.service.config.ConfigException;
@@ -95,5 +96,10 @@ public class PublishFactory {
       PublishMetrics metrics) {
     return new Publisher(
         settings, authenticator, parser, rateLimiter, eventLog, metrics, Publisher.ANSWER_DEADLINE);
+  }
+
+  @Singleton
+  RoomHistoryReader roomHistoryReader(PublishAuthenticator authenticator, EventLog eventLog) {
+    return new RoomHistoryReader(authenticator, eventLog);
   }
 }

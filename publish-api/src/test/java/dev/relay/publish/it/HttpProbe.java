@@ -61,6 +61,16 @@ public final class HttpProbe {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
   }
 
+  /** A GET with header name/value pairs. */
+  public Answer get(String path, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
+  }
+
   public Answer method(String method, String path) {
     return send(
         HttpRequest.newBuilder(base.resolve(path))
