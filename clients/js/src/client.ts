@@ -189,6 +189,7 @@ export class RelayClient {
           this.subscribing.delete(m.ref);
           request.sub.confirmed = true;
           if (request.gap || (request.resumed && m.recovered === false)) request.sub.recoveryFailed();
+          if (typeof m.history === "number") request.sub.historySent(m.history);
         }
         return;
       case "unsubscribed":

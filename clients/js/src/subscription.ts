@@ -45,6 +45,13 @@ export class Subscription {
     call(this.options.onEvent, event);
   }
 
+  /** @internal The server's `history` count of a subscribe that asked for history. */
+  historySent(count: number): void {
+    if (!this.ended) {
+      call(this.options.onHistory, count);
+    }
+  }
+
   /** @internal */
   recoveryFailed(): void {
     if (!this.ended) {

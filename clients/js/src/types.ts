@@ -25,6 +25,12 @@ export interface SubscribeOptions {
   onEvent: (event: Envelope) => void;
   /** The last N (1–100) stored events, sent once when the room is first joined. */
   history?: number;
+  /**
+   * With `history`: how many stored events the server is sending (fewer than asked when the room
+   * has fewer in retention; only those not already received live). They arrive through `onEvent`,
+   * oldest first, before any later live event. Called once, on the first join.
+   */
+  onHistory?: (count: number) => void;
   /** A subscription token for a room the connection token does not grant. */
   token?: string;
   /**

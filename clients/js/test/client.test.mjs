@@ -65,6 +65,21 @@ test("delivers each event of a subscribed room once, and nothing of other rooms"
   relay.close();
 });
 
+test("reports the history count the server sends, then delivers those events first", async () => {
+  const relay = client();
+  const ws = await connected(relay);
+  const got = [];
+  const counts = [];
+  relay.subscribe("team:42", { onEvent: (e) => got.push(e.id), history: 5, onHistory: (n) => counts.push(n) });
+  const request = ws.sentOfType("subscribe").at(-1);
+  ws.receive({ type: "subscribed", room: "team:42", recovered: false, history: 2, ref: request.ref });
+  ws.receive({ type: "event", event: envelope("team:42", "h1") });
+  ws.receive({ type: "event", event: envelope("team:42", "h2") });
+  assert.deepEqual(counts, [2]);
+  assert.deepEqual(got, ["h1", "h2"]);
+  relay.close();
+});
+
 test("resumes every room with since = its last id after a drop, with a fresh token", async () => {
   const relay = client();
   const ws = await connected(relay);
