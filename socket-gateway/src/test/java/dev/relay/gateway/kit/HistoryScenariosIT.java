@@ -4,10 +4,14 @@ import static dev.relay.gateway.it.GatewayFixture.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relay.gateway.it.GatewayFixture;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * History on subscribe (SPEC §11), each scenario on both protocols: {@code "history": N} answers
  * with the count sent, then the room's last N stored non-volatile events oldest first, then live
  * ones with no gap and no duplicate; {@code since} wins when it can be recovered; on a room the
- * connection already receives only what it has not received; values out of 1–100 are refused.
+ * connection already receives only what it has not received; values out of 1–100 are refused; a
+ * second gateway on the same Redis serves the same history.
  */
 @MicronautTest
 class HistoryScenariosIT extends KitFixture {
@@ -164,6 +169,39 @@ class HistoryScenariosIT extends KitFixture {
       assertThat(first).as("first event %s is one of the room's", got.get(0)).isNotNegative();
       assertThat(got).isEqualTo(all.subList(first, all.size()));
       assertThat(got.size()).isGreaterThanOrEqualTo(10);
+    }
+  }
+
+  /**
+   * A second gateway on the same Redis serves the same history: what a client on the first one
+   * received live, a late joiner on the second gets as history, then both get the next event.
+   */
+  @ParameterizedTest
+  @EnumSource(Protocol.class)
+  void aLateJoinerOnAnotherGatewayGetsWhatTheFirstReceivedLive(Protocol protocol) {
+    String team = "team:" + unique("t");
+    Map<String, Object> properties = new HashMap<>(getProperties());
+    properties.put("micronaut.server.port", "-1");
+    try (ProtocolClient early = connect(protocol, token("acct-1", unique("s"), rooms(), scopes()));
+        EmbeddedServer other = ApplicationContext.run(EmbeddedServer.class, properties)) {
+      assertThat(early.subscribe(team).ok()).isTrue();
+      List<String> live = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        live.add(publishVote(team));
+        assertThat(early.expectEvent().get("id").asText()).isEqualTo(live.get(i));
+      }
+      GatewayFixture elsewhere = new GatewayFixture(other.getURI(), log);
+      try (ProtocolClient late =
+          protocol.connect(elsewhere, token("acct-2", unique("s"), rooms(), scopes()))) {
+        Answer answer = late.subscribe(team, null, null, 10);
+
+        assertThat(answer.history()).isEqualTo(3);
+        assertThat(ids(late, 3)).isEqualTo(live);
+        String next = publishVote(team);
+        assertThat(late.expectEvent().get("id").asText()).isEqualTo(next);
+        assertThat(early.expectEvent().get("id").asText()).isEqualTo(next);
+        late.expectNoEvent(QUIET);
+      }
     }
   }
 
