@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one recovery algorithm of both protocols (SPEC §7): JSON {@code subscribe} with {@code since}
- * recovers one room, Socket.IO's {@code pid}/{@code offset} every room of the connection.
+ * recovers one room, Socket.IO's {@code pid}/{@code offset} every room of the connection. A {@code
+ * subscribe} with {@code history} (SPEC §11, {@link #runWithHistory}) takes the same steps with the
+ * room's last stored events in place of the replay when {@code since} cannot be recovered.
  *
  * <p>Steps, all on the session's executor:
  *
