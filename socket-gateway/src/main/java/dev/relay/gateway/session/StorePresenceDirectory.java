@@ -41,15 +41,32 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   private final String instanceId;
   private final Executor later;
   private final ConcurrentHashMap<String, Object> pendingLeft = new ConcurrentHashMap<>();
+  private final LifecycleSink lifecycle;
 
   /** How long a departure waits before it is announced. */
   public static final Duration PACE = Duration.ofSeconds(1);
 
   public StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId) {
-    this(store, log, instanceId, PACE);
+    this(store, log, instanceId, PACE, LifecycleSink.NONE);
+  }
+
+  /** Also tells {@code lifecycle} each announced presence event (for lifecycle webhooks). */
+  public StorePresenceDirectory(
+      PresenceStore store, EventLog log, String instanceId, LifecycleSink lifecycle) {
+    this(store, log, instanceId, PACE, lifecycle);
   }
 
   StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId, Duration pace) {
+    this(store, log, instanceId, pace, LifecycleSink.NONE);
+  }
+
+  StorePresenceDirectory(
+      PresenceStore store,
+      EventLog log,
+      String instanceId,
+      Duration pace,
+      LifecycleSink lifecycle) {
+    this.lifecycle = lifecycle;
     this.store = store;
     this.log = log;
     this.instanceId = instanceId;
@@ -167,6 +184,8 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             (appended, failure) -> {
               if (failure != null) {
                 LOG.warn("{} not published: {}", type, failure.toString());
+              } else {
+                lifecycle.presence(type, appended.envelopeJson());
               }
               return null;
             });
