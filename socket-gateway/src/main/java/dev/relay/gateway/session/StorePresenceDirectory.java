@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * is announced at most once per {@link #PACE} by this gateway, however fast a client churns. (A
  * user who leaves on one gateway and rejoins on another within the pace gets a second {@code
  * presence.joined} and no {@code presence.left}: a repeat, never a wrong final state.)
+ *
+ * <p>Lifecycle webhooks: each announced presence event also goes to the {@link LifecycleSink}, and
+ * so do {@code room.occupied} / {@code room.vacated} when the store reports that a join made the
+ * room's first present user or a leave or sweep removed its last — once per occupation,
+ * cluster-wide, not paced.
  */
 public final class StorePresenceDirectory implements PresenceDirectory {
 
@@ -76,12 +81,17 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   @Override
   public void joined(String room, String sub, String connectionId) {
     store
-        .join(room, sub, connectionId, instanceId)
+        .enter(room, sub, connectionId, instanceId)
         .whenComplete(
-            (first, failure) -> {
+            (change, failure) -> {
               if (failure != null) {
                 LOG.warn("presence join not recorded: {}", failure.toString());
-              } else if (first && pendingLeft.remove(key(room, sub)) == null) {
+                return;
+              }
+              if (change.room()) {
+                lifecycle.room("room.occupied", room);
+              }
+              if (change.member() && pendingLeft.remove(key(room, sub)) == null) {
                 announce(room, "presence.joined", sub);
               }
             });
@@ -90,12 +100,17 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   @Override
   public void left(String room, String sub, String connectionId) {
     store
-        .leave(room, sub, connectionId, instanceId)
+        .exit(room, sub, connectionId, instanceId)
         .whenComplete(
-            (last, failure) -> {
+            (change, failure) -> {
               if (failure != null) {
                 LOG.warn("presence leave not recorded: {}", failure.toString());
-              } else if (last) {
+                return;
+              }
+              if (change.room()) {
+                lifecycle.room("room.vacated", room);
+              }
+              if (change.member()) {
                 announceLeftLater(room, sub);
               }
             });
@@ -125,6 +140,9 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             losses -> {
               for (PresenceLoss loss : losses) {
                 announce(loss.room(), "presence.left", loss.sub());
+                if (loss.roomVacated()) {
+                  lifecycle.room("room.vacated", loss.room());
+                }
               }
               return losses.size();
             });

@@ -188,27 +188,58 @@ class DurableWebhookIT {
   }
 
   @Test
-  void lifecycleWebhooksAreSelectedByRelayWebhookEvents() throws IOException {
-    EmbeddedServer g = gateway("relay.webhook.events", "presence.*");
+  void lifecycleWebhooksAreSelectedByRelayWebhookEventsAndRoomEventsComeOnceAcrossGateways() {
+    EmbeddedServer a = gateway("relay.webhook.events", "presence.*,room.*");
+    EmbeddedServer b = gateway("relay.webhook.events", "presence.*,room.*");
+    String room = "conversation:" + UUID.randomUUID();
+    String id;
+    try (WsTestClient alice = connect(a, "alice", room);
+        WsTestClient bob = connect(b, "bob", room)) {
+      id = publishWith(alice, room);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> hooksOfType(room, "presence.joined").size() == 2);
+      assertThat(hooksOfType(room, "room.occupied")).hasSize(1);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                hooksOfType(room, "presence.left").size() == 2
+                    && hooksOfType(room, "room.vacated").size() == 1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> hooksOfType(room, "room.").size() == 2);
+    for (Hook hook : hooksOfType(room, "")) {
+      assertSigned(hook);
+      assertThat(hook.json().get("v").asInt()).isEqualTo(1);
+      assertThat(hook.json().get("publishedAt").asText()).isNotEmpty();
+      if (hook.json().get("type").asText().startsWith("presence.")) {
+        assertThat(hook.json().get("payload").get("sub").asText()).isIn("alice", "bob");
+      } else {
+        assertThat(hook.json().get("payload").isEmpty()).isTrue();
+      }
+    }
+    assertThat(hooksOfType(room, "").stream().map(Hook::id).distinct()).hasSize(6);
+    assertThat(hooksOf(id)).as("client events are not selected").isEmpty();
+  }
+
+  @Test
+  void onlyTheSelectedLifecycleTypesAreSent() {
+    EmbeddedServer g = gateway("relay.webhook.events", "client,room.vacated");
     String room = "conversation:" + UUID.randomUUID();
     String id;
     try (WsTestClient alice = connect(g, "alice", room)) {
       id = publishWith(alice, room);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> hooksOfType(room, "presence.joined").size() == 1);
     }
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> hooksOfType(room, "presence.left").size() == 1);
-    for (Hook hook : hooksOfType(room, "presence.")) {
-      assertSigned(hook);
-      assertThat(hook.json().get("v").asInt()).isEqualTo(1);
-      assertThat(hook.json().get("payload").get("sub").asText()).isEqualTo("alice");
-      assertThat(hook.json().get("publishedAt").asText()).isNotEmpty();
-      assertThat(hook.id()).isEqualTo(hook.json().get("id").asText());
-    }
-    assertThat(hooksOf(id)).as("client events are not selected").isEmpty();
+        .until(() -> hooksOfType(room, "room.vacated").size() == 1 && hooksOf(id).size() == 1);
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> hooksOfType(room, "").size() == 2);
   }
 
   @Test
