@@ -198,6 +198,8 @@ public final class WebhookDispatcher implements ClientEventSink, LifecycleSink, 
 
   private void sendAll(List<WebhookJob> jobs) {
     for (WebhookJob job : jobs) {
+      // never waits (this runs on a Redis thread): only this method takes permits, one claim runs
+      // at a time, and it asked for at most the permits that were free
       inFlight.acquireUninterruptibly();
       send(job);
     }
