@@ -42,33 +42,35 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public CompletionStage<Boolean> join(
+  public CompletionStage<PresenceChange> enter(
       String room, String sub, String connectionId, String instanceId) {
     String field = field(instanceId, connectionId, sub);
     synchronized (this) {
       long now = System.currentTimeMillis();
       live.merge(instanceId, now + instanceTtl.toMillis(), Math::max);
       if (rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).putIfAbsent(field, now) != null) {
-        return CompletableFuture.completedFuture(false);
+        return CompletableFuture.completedFuture(PresenceChange.NONE);
       }
-      int n = counts.computeIfAbsent(room, r -> new HashMap<>()).merge(sub, 1, Integer::sum);
-      return CompletableFuture.completedFuture(n == 1);
+      Map<String, Integer> subs = counts.computeIfAbsent(room, r -> new HashMap<>());
+      int n = subs.merge(sub, 1, Integer::sum);
+      return CompletableFuture.completedFuture(PresenceChange.of(n == 1, subs.size() == 1));
     }
   }
 
   @Override
-  public CompletionStage<Boolean> leave(
+  public CompletionStage<PresenceChange> exit(
       String room, String sub, String connectionId, String instanceId) {
     String field = field(instanceId, connectionId, sub);
     synchronized (this) {
       Map<String, Long> connections = rooms.get(room);
       if (connections == null || connections.remove(field) == null) {
-        return CompletableFuture.completedFuture(false);
+        return CompletableFuture.completedFuture(PresenceChange.NONE);
       }
       if (connections.isEmpty()) {
         rooms.remove(room);
       }
-      return CompletableFuture.completedFuture(decrement(room, sub));
+      boolean last = decrement(room, sub);
+      return CompletableFuture.completedFuture(PresenceChange.of(last, !counts.containsKey(room)));
     }
   }
 
@@ -121,7 +123,7 @@ public final class MemoryPresenceStore implements PresenceStore {
             fields.remove();
             touched = true;
             if (decrement(room, subOf(field))) {
-              lost.add(new PresenceLoss(room, subOf(field)));
+              lost.add(new PresenceLoss(room, subOf(field), !counts.containsKey(room)));
             }
           }
         }

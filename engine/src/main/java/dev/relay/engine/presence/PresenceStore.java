@@ -34,10 +34,30 @@ public interface PresenceStore extends AutoCloseable {
    * Completes with {@code true} when this made the user present (their first live connection).
    * {@code connectionId} and {@code instanceId} must not contain {@code '|'}.
    */
-  CompletionStage<Boolean> join(String room, String sub, String connectionId, String instanceId);
+  default CompletionStage<Boolean> join(
+      String room, String sub, String connectionId, String instanceId) {
+    return enter(room, sub, connectionId, instanceId).thenApply(PresenceChange::member);
+  }
 
   /** Removes one connection; {@code true} when it was the user's last one in the room. */
-  CompletionStage<Boolean> leave(String room, String sub, String connectionId, String instanceId);
+  default CompletionStage<Boolean> leave(
+      String room, String sub, String connectionId, String instanceId) {
+    return exit(room, sub, connectionId, instanceId).thenApply(PresenceChange::member);
+  }
+
+  /**
+   * {@link #join}, also telling whether this made the room occupied: the user is its only present
+   * one (connections of dead instances not yet swept still count). Once per occupation.
+   */
+  CompletionStage<PresenceChange> enter(
+      String room, String sub, String connectionId, String instanceId);
+
+  /**
+   * {@link #leave}, also telling whether this vacated the room (no user left in it). {@link #sweep}
+   * reports the same in {@link PresenceLoss#roomVacated()}; exactly one of them reports it.
+   */
+  CompletionStage<PresenceChange> exit(
+      String room, String sub, String connectionId, String instanceId);
 
   /** One entry per present user, with their earliest live join time, sorted by that time. */
   CompletionStage<List<PresenceMember>> members(String room);

@@ -50,7 +50,7 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public CompletionStage<Boolean> join(
+  public CompletionStage<PresenceChange> enter(
       String room, String sub, String connectionId, String instanceId) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
     int p = RedisKeyLayout.presenceShardOf(room);
@@ -60,11 +60,11 @@ public final class RedisPresenceStore implements PresenceStore {
         "presence join",
         c ->
             JOIN.<Long>run(c, ScriptOutputType.INTEGER, keys, field, sub, room, instanceId, ttl)
-                .thenApply(first -> first == 1L));
+                .thenApply(RedisPresenceStore::change));
   }
 
   @Override
-  public CompletionStage<Boolean> leave(
+  public CompletionStage<PresenceChange> exit(
       String room, String sub, String connectionId, String instanceId) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
     int p = RedisKeyLayout.presenceShardOf(room);
@@ -74,7 +74,7 @@ public final class RedisPresenceStore implements PresenceStore {
         c ->
             LEAVE
                 .<Long>run(c, ScriptOutputType.INTEGER, keys, field, sub, room)
-                .thenApply(last -> last == 1L));
+                .thenApply(RedisPresenceStore::change));
   }
 
   @Override
@@ -186,10 +186,19 @@ public final class RedisPresenceStore implements PresenceStore {
         .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
         .thenAccept(
             reply -> {
-              for (int i = 0; i + 1 < reply.size(); i += 2) {
-                lost.add(new PresenceLoss((String) reply.get(i), (String) reply.get(i + 1)));
+              for (int i = 0; i + 2 < reply.size(); i += 3) {
+                lost.add(
+                    new PresenceLoss(
+                        (String) reply.get(i),
+                        (String) reply.get(i + 1),
+                        "1".equals(reply.get(i + 2))));
               }
             });
+  }
+
+  /** join.lua / leave.lua: 0 nothing, 1 the user's presence, 2 also the room's occupancy. */
+  private static PresenceChange change(Long reply) {
+    return PresenceChange.of(reply >= 1L, reply == 2L);
   }
 
   private static List<PresenceMember> toMembers(List<Object> reply) {

@@ -7,7 +7,8 @@
 -- KEYS[4] live       relay:{p<N>}:presence:live          zset instance -> liveness deadline ms
 -- ARGV[1] field, ARGV[2] sub, ARGV[3] room, ARGV[4] instance id, ARGV[5] instance TTL ms
 --
--- Returns 1 when this made the user present (their connection count went from 0 to 1), else 0.
+-- Returns 1 when this made the user present (their connection count went from 0 to 1), 2 when it
+-- also made the room occupied (the user is its only one), else 0.
 
 redis.replicate_commands()
 local time = redis.call('TIME')
@@ -19,6 +20,9 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], string.format('%.0f', now)) == 0 then
 end
 redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
 if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
+  if redis.call('HLEN', KEYS[2]) == 1 then
+    return 2
+  end
   return 1
 end
 return 0

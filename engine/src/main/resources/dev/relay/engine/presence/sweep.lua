@@ -6,7 +6,8 @@
 -- KEYS[1] live zset, KEYS[2] the instance's hash (room -> count)
 -- KEYS[2j+1], KEYS[2j+2] room hash and subs hash of room j (j = 1..n)
 -- ARGV[1] instance id, ARGV[j+1] room j
--- Returns {room, sub, room, sub, ...}.
+-- Returns {room, sub, vacated, room, sub, vacated, ...}: vacated is '1' when that loss left the
+-- room without users (room.vacated), else '0'.
 
 redis.replicate_commands()
 local time = redis.call('TIME')
@@ -32,6 +33,7 @@ for j = 1, #ARGV - 1 do
         redis.call('HDEL', subsKey, sub)
         lost[#lost + 1] = room
         lost[#lost + 1] = sub
+        lost[#lost + 1] = redis.call('EXISTS', subsKey) == 0 and '1' or '0'
       end
     end
   end

@@ -62,6 +62,26 @@ public abstract class PresenceStoreContract {
   }
 
   @Test
+  void theRoomIsReportedOccupiedByItsFirstUserAndVacatedByItsLastOnceAcrossInstances() {
+    List<PresenceStore> gateways = stores(2, Duration.ofSeconds(30));
+    PresenceStore a = gateways.get(0);
+    PresenceStore b = gateways.get(1);
+    assertThat(done(a.enter(ROOM, "alice", "c1", "gw-a")))
+        .isEqualTo(PresenceChange.MEMBER_AND_ROOM);
+    assertThat(done(b.enter(ROOM, "alice", "c2", "gw-b"))).isEqualTo(PresenceChange.NONE);
+    assertThat(done(b.enter(ROOM, "bob", "c3", "gw-b"))).isEqualTo(PresenceChange.MEMBER);
+    assertThat(done(a.enter("team:7", "bob", "c4", "gw-a")))
+        .isEqualTo(PresenceChange.MEMBER_AND_ROOM);
+
+    assertThat(done(a.exit(ROOM, "alice", "c1", "gw-a"))).isEqualTo(PresenceChange.NONE);
+    assertThat(done(b.exit(ROOM, "alice", "c2", "gw-b"))).isEqualTo(PresenceChange.MEMBER);
+    assertThat(done(a.exit(ROOM, "bob", "c3", "gw-b"))).isEqualTo(PresenceChange.MEMBER_AND_ROOM);
+    assertThat(done(a.exit(ROOM, "bob", "c3", "gw-b"))).isEqualTo(PresenceChange.NONE);
+    assertThat(done(b.enter(ROOM, "carol", "c5", "gw-b")))
+        .isEqualTo(PresenceChange.MEMBER_AND_ROOM);
+  }
+
+  @Test
   void joiningTwiceOrLeavingAnUnknownConnectionChangesNothing() {
     PresenceStore store = store();
     assertThat(done(store.join(ROOM, "alice", "c1", "gw-a"))).isTrue();
@@ -179,7 +199,7 @@ public abstract class PresenceStoreContract {
 
     assertThat(reported)
         .containsExactlyInAnyOrder(
-            new PresenceLoss(ROOM, "alice"), new PresenceLoss("team:7", "alice"));
+            new PresenceLoss(ROOM, "alice"), new PresenceLoss("team:7", "alice", true));
     assertThat(done(alive.leave(ROOM, "carol", "c3", "gw-live"))).isTrue();
     assertThat(done(alive.members(ROOM))).extracting(PresenceMember::sub).containsExactly("bob");
   }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.relay.gateway.auth.TokenSigner;
-import dev.relay.gateway.webhook.WebhookForwarder;
+import dev.relay.gateway.webhook.WebhookSignature;
 import dev.relay.testkit.TestRedis;
 import dev.relay.testkit.WsTestClient;
 import io.micronaut.context.ApplicationContext;
@@ -172,7 +172,7 @@ class ChatFlowIT {
         long t = Long.parseLong(hook.signature().substring(2, hook.signature().indexOf(',')));
         assertThat(hook.signature())
             .isEqualTo(
-                WebhookForwarder.signature(
+                WebhookSignature.sign(
                     WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), t, hook.body()));
         JsonNode envelope = JSON.readTree(hook.body());
         assertThat(envelope.get("actor").asText()).isEqualTo("user-a");

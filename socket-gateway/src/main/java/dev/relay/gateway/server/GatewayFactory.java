@@ -4,8 +4,12 @@ import dev.relay.contracts.schema.EventSchemaRegistry;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.ratelimit.RateLimiter;
+import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.revocation.RevocationStore;
 import dev.relay.engine.session.SessionStore;
+import dev.relay.engine.webhook.MemoryWebhookQueue;
+import dev.relay.engine.webhook.RedisWebhookQueue;
+import dev.relay.engine.webhook.WebhookQueue;
 import dev.relay.gateway.auth.OriginPolicy;
 import dev.relay.gateway.auth.TokenVerifier;
 import dev.relay.gateway.hub.Hub;
@@ -17,12 +21,14 @@ import dev.relay.gateway.protocol.sse.SseEndpoint;
 import dev.relay.gateway.session.ClientEventPublisher;
 import dev.relay.gateway.session.ClientEventSink;
 import dev.relay.gateway.session.ConnectionAdmission;
+import dev.relay.gateway.session.LifecycleSink;
 import dev.relay.gateway.session.SchemaEventValidator;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
 import dev.relay.gateway.session.StorePresenceDirectory;
 import dev.relay.gateway.transport.OutboundBudget;
-import dev.relay.gateway.webhook.WebhookForwarder;
+import dev.relay.gateway.webhook.WebhookDispatcher;
+import dev.relay.gateway.webhook.WebhookSettings;
 import dev.relay.service.config.EnvConfig;
 import dev.relay.service.lifecycle.DrainState;
 import dev.relay.service.logging.InstanceId;
@@ -39,7 +45,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,22 +105,44 @@ public class GatewayFactory {
   }
 
   @Singleton
-  StorePresenceDirectory presenceDirectory(PresenceStore store, EventLog log) {
-    return new StorePresenceDirectory(store, log, InstanceId.current());
+  StorePresenceDirectory presenceDirectory(
+      PresenceStore store, EventLog log, EnvConfig config, Optional<WebhookDispatcher> webhook) {
+    WebhookConfig.selection(config); // RELAY_WEBHOOK_EVENTS is checked even without a URL
+    return new StorePresenceDirectory(
+        store,
+        log,
+        InstanceId.current(),
+        webhook.<LifecycleSink>map(w -> w).orElse(LifecycleSink.NONE));
+  }
+
+  /** The webhook queue: in Redis (shared by every gateway), or in memory on the memory engine. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  @Requires(property = "relay.webhook.url")
+  WebhookQueue webhookQueue(Optional<RedisConnections> redis, WebhookSettings settings) {
+    return redis
+        .<WebhookQueue>map(
+            r -> new RedisWebhookQueue(r, settings.capacity(), WebhookSettings.DEAD_LETTERS_KEPT))
+        .orElseGet(
+            () ->
+                new MemoryWebhookQueue(
+                    settings.capacity(), WebhookSettings.DEAD_LETTERS_KEPT, Clock.systemUTC()));
+  }
+
+  @Context
+  @Requires(property = "relay.webhook.url")
+  WebhookSettings webhookSettings(GatewayExtras extras, EnvConfig config) {
+    return WebhookConfig.from(
+        config,
+        extras.webhookUrl().orElseThrow(),
+        extras.webhookSecret().orElseThrow().bytes().get(0));
   }
 
   @Singleton
   @Bean(preDestroy = "close")
   @Requires(property = "relay.webhook.url")
-  WebhookForwarder webhookForwarder(GatewayExtras extras) {
-    return new WebhookForwarder(
-        extras.webhookUrl().orElseThrow(),
-        extras.webhookSecret().orElseThrow().bytes().get(0),
-        10_000,
-        16,
-        8,
-        Duration.ofSeconds(1),
-        Clock.systemUTC());
+  WebhookDispatcher webhookDispatcher(WebhookQueue queue, WebhookSettings settings) {
+    return new WebhookDispatcher(queue, settings, Clock.systemUTC()).start();
   }
 
   @Singleton
@@ -129,7 +156,7 @@ public class GatewayFactory {
       StorePresenceDirectory presence,
       GatewaySettings settings,
       GatewayExtras extras,
-      Optional<WebhookForwarder> webhook) {
+      Optional<WebhookDispatcher> webhook) {
     return new SessionServices(
         hub,
         log,

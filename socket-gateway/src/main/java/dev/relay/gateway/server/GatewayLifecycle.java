@@ -8,7 +8,7 @@ import dev.relay.gateway.netty.Heartbeats;
 import dev.relay.gateway.session.CloseCodes;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.StorePresenceDirectory;
-import dev.relay.gateway.webhook.WebhookForwarder;
+import dev.relay.gateway.webhook.WebhookDispatcher;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +61,7 @@ public class GatewayLifecycle {
       PresenceStore presenceStore,
       RevocationStore revocations,
       Hub hub,
-      Optional<WebhookForwarder> webhook,
+      Optional<WebhookDispatcher> webhook,
       MeterRegistry meters) {
     this.hub = hub;
     this.sessions = sessions;
@@ -87,11 +87,12 @@ public class GatewayLifecycle {
         .register(meters);
     // Registered with or without a webhook, so the series exist (at zero) in every mode. The
     // counters observe this singleton (meters hold only a weak reference to what they observe).
-    Map<String, ToLongFunction<WebhookForwarder>> webhookResults =
+    Map<String, ToLongFunction<WebhookDispatcher>> webhookResults =
         Map.of(
-            "delivered", WebhookForwarder::delivered,
-            "failed_attempt", WebhookForwarder::failedAttempts,
-            "dropped", WebhookForwarder::dropped);
+            "delivered", WebhookDispatcher::delivered,
+            "failed_attempt", WebhookDispatcher::failedAttempts,
+            "dead_lettered", WebhookDispatcher::deadLettered,
+            "dropped", WebhookDispatcher::dropped);
     webhookResults.forEach(
         (result, count) ->
             FunctionCounter.builder(
@@ -101,6 +102,12 @@ public class GatewayLifecycle {
                 .description("Webhook deliveries by outcome")
                 .tag("result", result)
                 .register(meters));
+    Gauge.builder(
+            "relay_webhook_dead_letters",
+            this,
+            self -> webhook.map(WebhookDispatcher::deadLetterTotal).orElse(0L))
+        .description("Webhooks ever dead-lettered, by every gateway (read from the queue)")
+        .register(meters);
   }
 
   @EventListener

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * is announced at most once per {@link #PACE} by this gateway, however fast a client churns. (A
  * user who leaves on one gateway and rejoins on another within the pace gets a second {@code
  * presence.joined} and no {@code presence.left}: a repeat, never a wrong final state.)
+ *
+ * <p>Lifecycle webhooks: each announced presence event also goes to the {@link LifecycleSink}, and
+ * so do {@code room.occupied} / {@code room.vacated} when the store reports that a join made the
+ * room's first present user or a leave or sweep removed its last — once per occupation,
+ * cluster-wide, not paced.
  */
 public final class StorePresenceDirectory implements PresenceDirectory {
 
@@ -41,15 +46,32 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   private final String instanceId;
   private final Executor later;
   private final ConcurrentHashMap<String, Object> pendingLeft = new ConcurrentHashMap<>();
+  private final LifecycleSink lifecycle;
 
   /** How long a departure waits before it is announced. */
   public static final Duration PACE = Duration.ofSeconds(1);
 
   public StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId) {
-    this(store, log, instanceId, PACE);
+    this(store, log, instanceId, PACE, LifecycleSink.NONE);
+  }
+
+  /** Also tells {@code lifecycle} each announced presence event (for lifecycle webhooks). */
+  public StorePresenceDirectory(
+      PresenceStore store, EventLog log, String instanceId, LifecycleSink lifecycle) {
+    this(store, log, instanceId, PACE, lifecycle);
   }
 
   StorePresenceDirectory(PresenceStore store, EventLog log, String instanceId, Duration pace) {
+    this(store, log, instanceId, pace, LifecycleSink.NONE);
+  }
+
+  StorePresenceDirectory(
+      PresenceStore store,
+      EventLog log,
+      String instanceId,
+      Duration pace,
+      LifecycleSink lifecycle) {
+    this.lifecycle = lifecycle;
     this.store = store;
     this.log = log;
     this.instanceId = instanceId;
@@ -59,12 +81,17 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   @Override
   public void joined(String room, String sub, String connectionId) {
     store
-        .join(room, sub, connectionId, instanceId)
+        .enter(room, sub, connectionId, instanceId)
         .whenComplete(
-            (first, failure) -> {
+            (change, failure) -> {
               if (failure != null) {
                 LOG.warn("presence join not recorded: {}", failure.toString());
-              } else if (first && pendingLeft.remove(key(room, sub)) == null) {
+                return;
+              }
+              if (change.room()) {
+                lifecycle.room("room.occupied", room);
+              }
+              if (change.member() && pendingLeft.remove(key(room, sub)) == null) {
                 announce(room, "presence.joined", sub);
               }
             });
@@ -73,12 +100,17 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   @Override
   public void left(String room, String sub, String connectionId) {
     store
-        .leave(room, sub, connectionId, instanceId)
+        .exit(room, sub, connectionId, instanceId)
         .whenComplete(
-            (last, failure) -> {
+            (change, failure) -> {
               if (failure != null) {
                 LOG.warn("presence leave not recorded: {}", failure.toString());
-              } else if (last) {
+                return;
+              }
+              if (change.room()) {
+                lifecycle.room("room.vacated", room);
+              }
+              if (change.member()) {
                 announceLeftLater(room, sub);
               }
             });
@@ -108,6 +140,9 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             losses -> {
               for (PresenceLoss loss : losses) {
                 announce(loss.room(), "presence.left", loss.sub());
+                if (loss.roomVacated()) {
+                  lifecycle.room("room.vacated", loss.room());
+                }
               }
               return losses.size();
             });
@@ -167,6 +202,8 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             (appended, failure) -> {
               if (failure != null) {
                 LOG.warn("{} not published: {}", type, failure.toString());
+              } else {
+                lifecycle.presence(type, appended.envelopeJson());
               }
               return null;
             });

@@ -96,8 +96,12 @@ class WebhookEnvelopeIT implements TestPropertyProvider {
       JsonNode received = reader.expectEvents(1).get(0);
       assertThat(received.get("id").asText()).isEqualTo(id);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> !bodies.isEmpty());
-      String body = bodies.get(0);
+      // the queue in the shared test Redis may also hold other tests' webhooks: find ours
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> bodies.stream().anyMatch(b -> b.contains("\"id\":\"" + id + "\"")));
+      String body =
+          bodies.stream().filter(b -> b.contains("\"id\":\"" + id + "\"")).findFirst().get();
       JsonNode hooked = JSON.readTree(body);
       assertThat(hooked).isEqualTo(received);
       assertThat(body).isEqualTo(JSON.writeValueAsString(received));
