@@ -73,7 +73,20 @@ public class AdminController {
   /** A member with its presence {@code info} and {@code state} (SPEC §11), null when none. */
   @Serdeable
   public record Member(
-      String sub, Instant joinedAt, Map<String, Object> info, Map<String, Object> state) {}
+      String sub,
+      Instant joinedAt,
+      @Nullable
+          @Schema(
+              type = "object",
+              nullable = true,
+              description = "the token's info claim of the user's latest connection to join")
+          Map<String, Object> info,
+      @Nullable
+          @Schema(
+              type = "object",
+              nullable = true,
+              description = "the last state the user set with presence.set")
+          Map<String, Object> state) {}
 
   @Serdeable
   public record RoomDetail(

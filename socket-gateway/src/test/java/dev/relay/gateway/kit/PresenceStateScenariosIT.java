@@ -29,6 +29,29 @@ class PresenceStateScenariosIT extends KitFixture {
     return gw.signer.connectionToken(sub, null, List.of(room), scopes, Duration.ofMinutes(2), info);
   }
 
+  private static final String ADMIN_KEY = "admin-key-admin-key-admin-key-pres1";
+
+  /** {@code GET /admin/rooms/{room}} of {@code server}: members with info and state. */
+  private static JsonNode adminRoom(EmbeddedServer server, String room) {
+    try {
+      java.net.http.HttpResponse<String> response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          server.getURI().resolve("/admin/rooms/" + room))
+                      .header("Authorization", "Bearer " + ADMIN_KEY)
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private static JsonNode memberOf(Answer presence, String sub) {
     for (JsonNode m : presence.body().path("members")) {
       if (sub.equals(m.path("sub").asText())) {
@@ -75,6 +98,7 @@ class PresenceStateScenariosIT extends KitFixture {
     List<String> scopes = List.of("presence", "publish");
     Map<String, Object> properties = new HashMap<>(getProperties());
     properties.put("micronaut.server.port", "-1");
+    properties.put("admin.api.key", ADMIN_KEY);
     try (EmbeddedServer other = ApplicationContext.run(EmbeddedServer.class, properties)) {
       GatewayFixture elsewhere = new GatewayFixture(other.getURI(), log);
       try (ProtocolClient watcher =
@@ -111,6 +135,17 @@ class PresenceStateScenariosIT extends KitFixture {
             .isEqualTo(2);
         assertThat(memberOf(tab1.presence(room), "acct-b").path("info").path("name").asText())
             .isEqualTo("Bo");
+
+        JsonNode admin = adminRoom(other, room);
+        JsonNode bo = null;
+        for (JsonNode m : admin.path("members")) {
+          if ("acct-b".equals(m.path("sub").asText())) {
+            bo = m;
+          }
+        }
+        assertThat(bo).as(admin.toString()).isNotNull();
+        assertThat(bo.path("info").path("name").asText()).isEqualTo("Bo");
+        assertThat(bo.path("state").path("round").asInt()).isEqualTo(2);
       }
     }
   }

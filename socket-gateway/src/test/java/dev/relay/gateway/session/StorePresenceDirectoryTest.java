@@ -87,7 +87,11 @@ class StorePresenceDirectoryTest {
     slow.left(ROOM, "u2", "c1");
     assertThat(announcedSince(afterJoin)).isEmpty();
     slow.flushPending().join();
-    assertThat(announcedSince(afterJoin)).containsExactly("presence.left");
+    // Appended by then; the feed hands it to the listener asynchronously.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(announcedSince(afterJoin)).containsExactly("presence.left"));
   }
 
   @Test
