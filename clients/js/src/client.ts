@@ -100,6 +100,15 @@ export class RelayClient {
     return (await this.request({ type: "presence", room })).members;
   }
 
+  /**
+   * Sets this user's presence state in a joined room (scope `presence` or `publish`; a JSON object
+   * of at most 1 KiB; 5/s per connection). Every member with scope `presence` gets the event
+   * `presence.updated` `{sub, state}`; the last state set by any of the user's connections wins.
+   */
+  async setPresence(room: string, state: Record<string, unknown>): Promise<void> {
+    await this.request({ type: "presence.set", room, state });
+  }
+
   /** Closes the connection for good; pending requests are rejected with `closed`. */
   close(): void {
     this.closed = true;

@@ -14,8 +14,10 @@ export interface Envelope {
 export interface Member {
   sub: string;
   joinedAt: string;
-  info?: unknown;
-  state?: unknown;
+  /** The `info` claim of the user's token (display name, avatar…), or null (SPEC §11). */
+  info: Record<string, unknown> | null;
+  /** The last state the user set with `setPresence`, or null. */
+  state: Record<string, unknown> | null;
 }
 
 export type ConnectionState = "connecting" | "connected" | "disconnected";

@@ -144,6 +144,20 @@ test("publish and presence settle on the reply with their ref; errors reject wit
   relay.close();
 });
 
+test("setPresence sends presence.set and settles on the ack with its ref", async () => {
+  const relay = client();
+  const ws = await connected(relay);
+  const set = relay.setPresence("team:1", { voted: true });
+  const [request] = ws.sentOfType("presence.set");
+  assert.deepEqual({ ...request, ref: undefined }, { type: "presence.set", room: "team:1", state: { voted: true }, ref: undefined });
+  ws.receive({ type: "ack", ref: request.ref });
+  assert.equal(await set, undefined);
+  const flood = relay.setPresence("team:1", { voted: false });
+  ws.receive({ type: "error", code: "rate_limited", message: "too many", ref: ws.sentOfType("presence.set")[1].ref });
+  await assert.rejects(flood, (e) => e instanceof RelayError && e.code === "rate_limited");
+  relay.close();
+});
+
 test("a request in flight when the connection drops is rejected with disconnected", async () => {
   const relay = client();
   const ws = await connected(relay);

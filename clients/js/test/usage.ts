@@ -15,7 +15,8 @@ export async function usage(): Promise<void> {
   });
   const id: string = await relay.publish("team:42", "task.created", { taskId: "T-1" });
   const members: Member[] = await relay.presence("team:42");
-  console.log(id, members.map((m) => m.sub));
+  await relay.setPresence("team:42", { voted: true });
+  console.log(id, members.map((m) => [m.sub, m.info?.name, m.state]));
   sub.unsubscribe();
   off();
   relay.close();

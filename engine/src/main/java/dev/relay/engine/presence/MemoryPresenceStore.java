@@ -1,5 +1,6 @@
 package dev.relay.engine.presence;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ public final class MemoryPresenceStore implements PresenceStore {
   /** room → sub → number of connections (live or not yet swept). */
   private final Map<String, Map<String, Integer>> counts = new HashMap<>();
 
+  /** room → sub → info / state JSON (SPEC §11); removed with the user's last connection. */
+  private final Map<String, Map<String, String>> infos = new HashMap<>();
+
+  private final Map<String, Map<String, String>> states = new HashMap<>();
+
   /** instance → liveness deadline millis. */
   private final Map<String, Long> live = new HashMap<>();
 
@@ -43,11 +49,16 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   @Override
   public CompletionStage<PresenceChange> enter(
-      String room, String sub, String connectionId, String instanceId) {
+      String room, String sub, String connectionId, String instanceId, String info) {
     String field = field(instanceId, connectionId, sub);
+    IllegalArgumentException tooLarge = checkData(info, "info");
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
     synchronized (this) {
       long now = System.currentTimeMillis();
       live.merge(instanceId, now + instanceTtl.toMillis(), Math::max);
+      put(infos, room, sub, info);
       if (rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).putIfAbsent(field, now) != null) {
         return CompletableFuture.completedFuture(PresenceChange.NONE);
       }
@@ -75,6 +86,22 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public CompletionStage<Boolean> setState(String room, String sub, String state) {
+    Objects.requireNonNull(state, "state");
+    IllegalArgumentException tooLarge = checkData(state, "state");
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
+    synchronized (this) {
+      if (!counts.getOrDefault(room, Map.of()).containsKey(sub)) {
+        return CompletableFuture.completedFuture(false);
+      }
+      put(states, room, sub, state);
+      return CompletableFuture.completedFuture(true);
+    }
+  }
+
+  @Override
   public synchronized CompletionStage<List<PresenceMember>> members(String room) {
     long now = System.currentTimeMillis();
     Map<String, Long> earliest = new HashMap<>();
@@ -87,7 +114,13 @@ public final class MemoryPresenceStore implements PresenceStore {
               }
             });
     List<PresenceMember> members = new ArrayList<>(earliest.size());
-    earliest.forEach((sub, at) -> members.add(new PresenceMember(sub, Instant.ofEpochMilli(at))));
+    Map<String, String> roomInfos = infos.getOrDefault(room, Map.of());
+    Map<String, String> roomStates = states.getOrDefault(room, Map.of());
+    earliest.forEach(
+        (sub, at) ->
+            members.add(
+                new PresenceMember(
+                    sub, Instant.ofEpochMilli(at), roomInfos.get(sub), roomStates.get(sub))));
     members.sort(Comparator.comparing(PresenceMember::joinedAt).thenComparing(PresenceMember::sub));
     return CompletableFuture.completedFuture(List.copyOf(members));
   }
@@ -149,6 +182,31 @@ public final class MemoryPresenceStore implements PresenceStore {
   @Override
   public void close() {}
 
+  /** Null when {@code value} fits {@link #MAX_DATA_BYTES}; else the error to fail with. */
+  static IllegalArgumentException checkData(String value, String name) {
+    if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
+      return new IllegalArgumentException(name + " larger than " + MAX_DATA_BYTES + " bytes");
+    }
+    return null;
+  }
+
+  /** Sets or (null) removes {@code room}'s entry for {@code sub}. Caller holds the lock. */
+  private static void put(
+      Map<String, Map<String, String>> map, String room, String sub, String value) {
+    if (value != null) {
+      map.computeIfAbsent(room, r -> new HashMap<>()).put(sub, value);
+    } else {
+      forget(map, room, sub);
+    }
+  }
+
+  private static void forget(Map<String, Map<String, String>> map, String room, String sub) {
+    Map<String, String> bySub = map.get(room);
+    if (bySub != null && bySub.remove(sub) != null && bySub.isEmpty()) {
+      map.remove(room);
+    }
+  }
+
   /** The connection's key: {@code instance|connection|sub}; the ids must not contain '|'. */
   static String field(String instanceId, String connectionId, String sub) {
     requireId(instanceId, "instanceId");
@@ -182,6 +240,8 @@ public final class MemoryPresenceStore implements PresenceStore {
     Map<String, Integer> subs = counts.get(room);
     Integer n = subs == null ? null : subs.get(sub);
     if (n == null || n <= 1) {
+      forget(infos, room, sub);
+      forget(states, room, sub);
       if (subs != null) {
         subs.remove(sub);
         if (subs.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.relay.engine.presence;
 
+import dev.relay.contracts.protocol.ClientMessageDecoder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -21,13 +22,21 @@ import java.util.concurrent.CompletionStage;
  *       users who thereby left. With a sweep every {@code s}, a crashed gateway's members are gone
  *       from {@link #members} after the TTL, and reported within TTL + {@code s}.
  *   <li>Re-joining a connection already present, or leaving one that is not, changes nothing and
- *       answers {@code false}.
+ *       answers {@code false} (a re-join still records its {@code info}).
+ *   <li>Info and state (SPEC §11): one value of each per (room, user), shared by all the user's
+ *       connections on every instance. {@code info} is the one given by the user's latest {@link
+ *       #join} (null clears it); {@code state} is the last one {@link #setState set}. Both are
+ *       removed when the user's last connection leaves or is swept, so a user who comes back starts
+ *       without state. Each is at most {@link #MAX_DATA_BYTES} bytes (UTF-8), checked here too.
  * </ul>
  *
  * <p>Thread-safe; no method blocks its caller. Redis failures complete the stage with {@link
  * dev.relay.engine.EngineUnavailableException}.
  */
 public interface PresenceStore extends AutoCloseable {
+
+  /** The largest {@code info} or {@code state} stored for a member, in UTF-8 bytes (SPEC §11). */
+  int MAX_DATA_BYTES = ClientMessageDecoder.MAX_PRESENCE_DATA;
 
   /**
    * Adds one connection of {@code sub} to {@code room} and renews {@code instanceId}'s liveness.
@@ -36,8 +45,27 @@ public interface PresenceStore extends AutoCloseable {
    */
   default CompletionStage<Boolean> join(
       String room, String sub, String connectionId, String instanceId) {
-    return enter(room, sub, connectionId, instanceId).thenApply(PresenceChange::member);
+    return join(room, sub, connectionId, instanceId, null);
   }
+
+  /**
+   * As {@link #join(String, String, String, String)}, and records {@code info} (a JSON object of at
+   * most {@link #MAX_DATA_BYTES} bytes, or null for none) as the user's info in the room, replacing
+   * the one of an earlier join.
+   *
+   * @throws IllegalArgumentException (in the stage) when {@code info} is too large
+   */
+  default CompletionStage<Boolean> join(
+      String room, String sub, String connectionId, String instanceId, String info) {
+    return enter(room, sub, connectionId, instanceId, info).thenApply(PresenceChange::member);
+  }
+
+  /**
+   * Sets the user's {@code state} in the room (a JSON object of at most {@link #MAX_DATA_BYTES}
+   * bytes), replacing the previous one. Completes with {@code false}, storing nothing, when the
+   * user has no connection in the room.
+   */
+  CompletionStage<Boolean> setState(String room, String sub, String state);
 
   /** Removes one connection; {@code true} when it was the user's last one in the room. */
   default CompletionStage<Boolean> leave(
@@ -49,8 +77,14 @@ public interface PresenceStore extends AutoCloseable {
    * {@link #join}, also telling whether this made the room occupied: the user is its only present
    * one (connections of dead instances not yet swept still count). Once per occupation.
    */
+  default CompletionStage<PresenceChange> enter(
+      String room, String sub, String connectionId, String instanceId) {
+    return enter(room, sub, connectionId, instanceId, null);
+  }
+
+  /** {@link #enter(String, String, String, String)} recording {@code info} as {@link #join} does. */
   CompletionStage<PresenceChange> enter(
-      String room, String sub, String connectionId, String instanceId);
+      String room, String sub, String connectionId, String instanceId, String info);
 
   /**
    * {@link #leave}, also telling whether this vacated the room (no user left in it). {@link #sweep}
@@ -59,7 +93,10 @@ public interface PresenceStore extends AutoCloseable {
   CompletionStage<PresenceChange> exit(
       String room, String sub, String connectionId, String instanceId);
 
-  /** One entry per present user, with their earliest live join time, sorted by that time. */
+  /**
+   * One entry per present user, with their earliest live join time, info and state, sorted by that
+   * time, then by sub.
+   */
   CompletionStage<List<PresenceMember>> members(String room);
 
   /**

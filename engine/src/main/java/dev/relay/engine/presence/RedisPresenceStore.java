@@ -34,6 +34,7 @@ public final class RedisPresenceStore implements PresenceStore {
       RedisScript.load(RedisPresenceStore.class, "members.lua");
   private static final RedisScript HEARTBEAT =
       RedisScript.load(RedisPresenceStore.class, "heartbeat.lua");
+  private static final RedisScript STATE = RedisScript.load(RedisPresenceStore.class, "state.lua");
   private static final RedisScript SWEEP = RedisScript.load(RedisPresenceStore.class, "sweep.lua");
   private static final int ROOMS_PER_SCRIPT = 50;
 
@@ -51,16 +52,42 @@ public final class RedisPresenceStore implements PresenceStore {
 
   @Override
   public CompletionStage<PresenceChange> enter(
-      String room, String sub, String connectionId, String instanceId) {
+      String room, String sub, String connectionId, String instanceId, String info) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
+    IllegalArgumentException tooLarge = MemoryPresenceStore.checkData(info, "info");
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
     int p = RedisKeyLayout.presenceShardOf(room);
-    String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId), liveKey(p)};
+    String[] keys = {
+      roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId), liveKey(p), infoKey(p, room)
+    };
     String ttl = Long.toString(instanceTtl.toMillis());
+    String infoArg = info == null ? "" : info;
     return redis.call(
         "presence join",
         c ->
-            JOIN.<Long>run(c, ScriptOutputType.INTEGER, keys, field, sub, room, instanceId, ttl)
+            JOIN.<Long>run(
+                    c, ScriptOutputType.INTEGER, keys, field, sub, room, instanceId, ttl, infoArg)
                 .thenApply(RedisPresenceStore::change));
+  }
+
+  @Override
+  public CompletionStage<Boolean> setState(String room, String sub, String state) {
+    Objects.requireNonNull(sub, "sub");
+    Objects.requireNonNull(state, "state");
+    IllegalArgumentException tooLarge = MemoryPresenceStore.checkData(state, "state");
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
+    int p = RedisKeyLayout.presenceShardOf(room);
+    String[] keys = {subsKey(p, room), stateKey(p, room)};
+    return redis.call(
+        "presence state",
+        c ->
+            STATE
+                .<Long>run(c, ScriptOutputType.INTEGER, keys, sub, state)
+                .thenApply(stored -> stored == 1L));
   }
 
   @Override
@@ -68,7 +95,13 @@ public final class RedisPresenceStore implements PresenceStore {
       String room, String sub, String connectionId, String instanceId) {
     String field = MemoryPresenceStore.field(instanceId, connectionId, sub);
     int p = RedisKeyLayout.presenceShardOf(room);
-    String[] keys = {roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId)};
+    String[] keys = {
+      roomKey(p, room),
+      subsKey(p, room),
+      instanceKey(p, instanceId),
+      infoKey(p, room),
+      stateKey(p, room)
+    };
     return redis.call(
         "presence leave",
         c ->
@@ -80,7 +113,7 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public CompletionStage<List<PresenceMember>> members(String room) {
     int p = RedisKeyLayout.presenceShardOf(room);
-    String[] keys = {roomKey(p, room), liveKey(p)};
+    String[] keys = {roomKey(p, room), liveKey(p), infoKey(p, room), stateKey(p, room)};
     return redis.call(
         "presence members",
         c ->
@@ -172,14 +205,16 @@ public final class RedisPresenceStore implements PresenceStore {
       String instance,
       List<String> rooms,
       List<PresenceLoss> lost) {
-    String[] keys = new String[2 + 2 * rooms.size()];
+    String[] keys = new String[2 + 4 * rooms.size()];
     String[] args = new String[1 + rooms.size()];
     keys[0] = liveKey(p);
     keys[1] = instanceKey(p, instance);
     args[0] = instance;
     for (int j = 0; j < rooms.size(); j++) {
-      keys[2 + 2 * j] = roomKey(p, rooms.get(j));
-      keys[3 + 2 * j] = subsKey(p, rooms.get(j));
+      keys[2 + 4 * j] = roomKey(p, rooms.get(j));
+      keys[3 + 4 * j] = subsKey(p, rooms.get(j));
+      keys[4 + 4 * j] = infoKey(p, rooms.get(j));
+      keys[5 + 4 * j] = stateKey(p, rooms.get(j));
       args[1 + j] = rooms.get(j);
     }
     return SWEEP
@@ -202,15 +237,29 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   private static List<PresenceMember> toMembers(List<Object> reply) {
-    List<PresenceMember> members = new ArrayList<>(reply.size() / 2);
-    for (int i = 0; i + 1 < reply.size(); i += 2) {
+    List<PresenceMember> members = new ArrayList<>(reply.size() / 4);
+    for (int i = 0; i + 3 < reply.size(); i += 4) {
       members.add(
           new PresenceMember(
               (String) reply.get(i),
-              Instant.ofEpochMilli(Long.parseLong((String) reply.get(i + 1)))));
+              Instant.ofEpochMilli(Long.parseLong((String) reply.get(i + 1))),
+              emptyToNull(reply.get(i + 2)),
+              emptyToNull(reply.get(i + 3))));
     }
     members.sort(Comparator.comparing(PresenceMember::joinedAt).thenComparing(PresenceMember::sub));
     return List.copyOf(members);
+  }
+
+  private static String emptyToNull(Object value) {
+    return value == null || "".equals(value) ? null : (String) value;
+  }
+
+  private static String infoKey(int p, String room) {
+    return prefix(p) + "info:" + room;
+  }
+
+  private static String stateKey(int p, String room) {
+    return prefix(p) + "state:" + room;
   }
 
   private static String prefix(int p) {

@@ -1,6 +1,7 @@
 -- Removes one connection from a room. Atomic, on the room's presence shard slot.
 --
--- KEYS[1] room, KEYS[2] subs, KEYS[3] instance (as in join.lua)
+-- KEYS[1] room, KEYS[2] subs, KEYS[3] instance, KEYS[4] info (as in join.lua),
+-- KEYS[5] state relay:{p<N>}:presence:state:<room> hash sub -> state JSON
 -- ARGV[1] field "<instance>|<connection>|<sub>", ARGV[2] sub, ARGV[3] room
 --
 -- Returns 1 when this was the user's last connection in the room, 2 when the room is also left
@@ -15,6 +16,8 @@ if redis.call('HINCRBY', KEYS[3], ARGV[3], -1) <= 0 then
 end
 if redis.call('HINCRBY', KEYS[2], ARGV[2], -1) <= 0 then
   redis.call('HDEL', KEYS[2], ARGV[2])
+  redis.call('HDEL', KEYS[4], ARGV[2])
+  redis.call('HDEL', KEYS[5], ARGV[2])
   if redis.call('EXISTS', KEYS[2]) == 0 then
     return 2
   end

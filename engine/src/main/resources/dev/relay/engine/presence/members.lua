@@ -2,8 +2,10 @@
 -- earliest join time among those connections. Read-only; connections of dead instances are left
 -- for the sweep (sweep.lua), which reports them.
 --
--- KEYS[1] room hash, KEYS[2] live zset (as in join.lua)
--- Returns {sub1, joinedAt1, sub2, joinedAt2, ...} (joinedAt in ms, as strings), unsorted.
+-- KEYS[1] room hash, KEYS[2] live zset, KEYS[3] info hash, KEYS[4] state hash (as in join.lua and
+-- leave.lua)
+-- Returns {sub1, joinedAt1, info1, state1, sub2, ...} (joinedAt in ms, as strings; info and state
+-- '' when none), unsorted.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -39,5 +41,7 @@ local out = {}
 for _, sub in ipairs(order) do
   out[#out + 1] = sub
   out[#out + 1] = string.format('%.0f', earliest[sub])
+  out[#out + 1] = redis.call('HGET', KEYS[3], sub) or ''
+  out[#out + 1] = redis.call('HGET', KEYS[4], sub) or ''
 end
 return out

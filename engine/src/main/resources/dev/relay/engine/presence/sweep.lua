@@ -4,7 +4,7 @@
 -- reported once, by whichever caller removed it.
 --
 -- KEYS[1] live zset, KEYS[2] the instance's hash (room -> count)
--- KEYS[2j+1], KEYS[2j+2] room hash and subs hash of room j (j = 1..n)
+-- KEYS[4j-1], KEYS[4j], KEYS[4j+1], KEYS[4j+2] room, subs, info and state hashes of room j (j = 1..n)
 -- ARGV[1] instance id, ARGV[j+1] room j
 -- Returns {room, sub, vacated, room, sub, vacated, ...}: vacated is '1' when that loss left the
 -- room without users (room.vacated), else '0'.
@@ -22,8 +22,8 @@ local prefix = ARGV[1] .. '|'
 local lost = {}
 for j = 1, #ARGV - 1 do
   local room = ARGV[j + 1]
-  local roomKey = KEYS[2 * j + 1]
-  local subsKey = KEYS[2 * j + 2]
+  local roomKey = KEYS[4 * j - 1]
+  local subsKey = KEYS[4 * j]
   for _, field in ipairs(redis.call('HKEYS', roomKey)) do
     if string.sub(field, 1, #prefix) == prefix then
       redis.call('HDEL', roomKey, field)
@@ -31,6 +31,8 @@ for j = 1, #ARGV - 1 do
       local sub = string.sub(field, bar + 1)
       if redis.call('HINCRBY', subsKey, sub, -1) <= 0 then
         redis.call('HDEL', subsKey, sub)
+        redis.call('HDEL', KEYS[4 * j + 1], sub)
+        redis.call('HDEL', KEYS[4 * j + 2], sub)
         lost[#lost + 1] = room
         lost[#lost + 1] = sub
         lost[#lost + 1] = redis.call('EXISTS', subsKey) == 0 and '1' or '0'

@@ -241,6 +241,87 @@ public abstract class PresenceStoreContract {
     assertThat(done(store.members(ROOM))).extracting(PresenceMember::sub).containsExactly("alice");
   }
 
+  @Test
+  void infoAndStateAreOnePerUserAcrossConnectionsAndInstancesAndTheLatestWins() {
+    List<PresenceStore> gateways = stores(2, Duration.ofSeconds(30));
+    PresenceStore a = gateways.get(0);
+    PresenceStore b = gateways.get(1);
+    done(a.join(ROOM, "alice", "c1", "gw-a", "{\"name\":\"Alice\"}"));
+    done(b.join(ROOM, "alice", "c2", "gw-b", "{\"name\":\"Alice B\"}"));
+    done(b.join(ROOM, "bob", "c3", "gw-b"));
+
+    assertThat(done(a.setState(ROOM, "alice", "{\"voted\":false}"))).isTrue();
+    assertThat(done(b.setState(ROOM, "alice", "{\"voted\":true}"))).isTrue();
+
+    assertThat(done(a.members(ROOM)))
+        .extracting(PresenceMember::sub, PresenceMember::info, PresenceMember::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "alice", "{\"name\":\"Alice B\"}", "{\"voted\":true}"),
+            org.assertj.core.groups.Tuple.tuple("bob", null, null));
+    assertThat(done(b.members("team:other"))).isEmpty();
+  }
+
+  @Test
+  void stateOfAUserWithoutAConnectionIsNotStoredAndInfoAndStateGoWithTheLastConnection() {
+    PresenceStore store = store();
+    assertThat(done(store.setState(ROOM, "alice", "{}"))).isFalse();
+    done(store.join(ROOM, "alice", "c1", "gw-a", "{\"name\":\"A\"}"));
+    done(store.join(ROOM, "alice", "c2", "gw-a", "{\"name\":\"A\"}"));
+    assertThat(done(store.members(ROOM)).get(0).state()).isNull();
+    done(store.setState(ROOM, "alice", "{\"n\":1}"));
+
+    done(store.leave(ROOM, "alice", "c1", "gw-a"));
+    assertThat(done(store.members(ROOM)).get(0).state()).isEqualTo("{\"n\":1}");
+    done(store.leave(ROOM, "alice", "c2", "gw-a"));
+    assertThat(done(store.setState(ROOM, "alice", "{\"n\":2}"))).isFalse();
+
+    done(store.join(ROOM, "alice", "c3", "gw-a"));
+    PresenceMember back = done(store.members(ROOM)).get(0);
+    assertThat(back.info()).isNull();
+    assertThat(back.state()).isNull();
+  }
+
+  @Test
+  void aSweptUserLosesInfoAndState() {
+    List<PresenceStore> gateways = stores(2, SHORT_TTL);
+    PresenceStore dying = gateways.get(0);
+    PresenceStore alive = gateways.get(1);
+    done(dying.join(ROOM, "alice", "c1", "gw-dead", "{\"name\":\"A\"}"));
+    done(dying.setState(ROOM, "alice", "{\"n\":1}"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> done(alive.members(ROOM)).isEmpty());
+    List<PresenceLoss> lost = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      lost.addAll(done(alive.sweep(100)));
+    }
+    assertThat(lost).containsExactly(new PresenceLoss(ROOM, "alice"));
+
+    done(alive.join(ROOM, "alice", "c2", "gw-live"));
+    assertThat(done(alive.members(ROOM)))
+        .extracting(PresenceMember::info, PresenceMember::state)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(null, null));
+  }
+
+  @Test
+  void infoAndStateAreBoundedInUtf8Bytes() {
+    PresenceStore store = store();
+    String fits = "{\"n\":\"" + "é".repeat((PresenceStore.MAX_DATA_BYTES - 8) / 2) + "\"}";
+    String tooLarge = "{\"n\":\"" + "é".repeat(PresenceStore.MAX_DATA_BYTES / 2) + "\"}";
+    assertThat(done(store.join(ROOM, "alice", "c1", "gw-a", fits))).isTrue();
+    assertThat(done(store.setState(ROOM, "alice", fits))).isTrue();
+
+    assertThatThrownBy(() -> done(store.join(ROOM, "bob", "c2", "gw-a", tooLarge)))
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> done(store.setState(ROOM, "alice", tooLarge)))
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(done(store.members(ROOM)))
+        .extracting(PresenceMember::sub, PresenceMember::info, PresenceMember::state)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", fits, fits));
+  }
+
   private static void awaitNextMilli() {
     long now = System.currentTimeMillis();
     await().pollInterval(Duration.ofMillis(1)).until(() -> System.currentTimeMillis() > now + 1);

@@ -181,6 +181,31 @@ class CliFailuresIT {
         "1 to 3600 s");
   }
 
+  /** {@code --info} (SPEC §11): a JSON object of at most 1 KiB, carried as the info claim. */
+  @Test
+  void tokenInfoIsASmallJsonObject() {
+    RelayRun signer = relay().with("JWT_SIGNING_SECRET", SECRET);
+    RelayRun.Result minted = signer.run("token", "--sub", "u1", "--info", "{\"name\":\"Ada\"}");
+    assertThat(minted.exit()).as(minted.err()).isZero();
+    RelayRun.Result checked = signer.run("token", "--check", minted.out().strip());
+    assertThat(checked.out())
+        .contains("\"info\":{\"name\":\"Ada\"}")
+        .contains("verdict: accepted by the gateway");
+
+    assertOneLine(
+        signer.run("token", "--sub", "u", "--info", "\"Ada\""), 2, "--info must be a JSON object");
+    assertOneLine(
+        signer.run("token", "--sub", "u", "--info", "{name"), 2, "--info must be a JSON object");
+    assertOneLine(
+        signer.run("token", "--sub", "u", "--info", "{\"n\":\"" + "x".repeat(1100) + "\"}"),
+        2,
+        "--info must be at most 1024 bytes");
+    assertOneLine(
+        signer.run("token", "--sub", "u", "--room", "team:1", "--info", "{}"),
+        2,
+        "--room mints a subscription token");
+  }
+
   @Test
   void tokenCheckSaysWhetherTheGatewayAcceptsAndWhyNot() {
     RelayRun signer = relay().with("JWT_SIGNING_SECRET", SECRET);

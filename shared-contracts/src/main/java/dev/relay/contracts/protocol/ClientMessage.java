@@ -47,6 +47,12 @@ public sealed interface ClientMessage {
   /** {@code {"type":"presence","room":…}}: asks for the member list. */
   record Presence(String room, String ref) implements ClientMessage {}
 
+  /**
+   * {@code {"type":"presence.set","room":…,"state":{…}}}: the member's presence state in the room
+   * (SPEC §11); {@code state} is the object as compact JSON.
+   */
+  record PresenceSet(String room, String state, String ref) implements ClientMessage {}
+
   /** {@code {"type":"refresh","token":…}}: a new connection token before {@code exp}. */
   record Refresh(String token, String ref) implements ClientMessage {}
 

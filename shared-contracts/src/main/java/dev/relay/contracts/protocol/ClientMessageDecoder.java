@@ -6,10 +6,12 @@ import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage.Auth;
 import dev.relay.contracts.protocol.ClientMessage.Ping;
 import dev.relay.contracts.protocol.ClientMessage.Presence;
+import dev.relay.contracts.protocol.ClientMessage.PresenceSet;
 import dev.relay.contracts.protocol.ClientMessage.Publish;
 import dev.relay.contracts.protocol.ClientMessage.Refresh;
 import dev.relay.contracts.protocol.ClientMessage.Subscribe;
 import dev.relay.contracts.protocol.ClientMessage.Unsubscribe;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one home of what a client request may contain, whatever its protocol: the JSON protocol's
@@ -33,6 +35,12 @@ public final class ClientMessageDecoder {
   /** The most stored events a {@code subscribe} may ask for with {@code history} (SPEC §11). */
   public static final int MAX_HISTORY = 100;
 
+  /**
+   * The largest presence {@code state} (here) and token {@code info} claim (the gateway's token
+   * verifier), as compact JSON in UTF-8 bytes (SPEC §11); larger is {@code payload_too_large}.
+   */
+  public static final int MAX_PRESENCE_DATA = 1024;
+
   private ClientMessageDecoder() {}
 
   /**
@@ -51,6 +59,7 @@ public final class ClientMessageDecoder {
       case "unsubscribe" -> new Unsubscribe(required(fields, "room", MAX_FIELD, ref), ref);
       case "publish" -> publish(fields, ref);
       case "presence" -> new Presence(required(fields, "room", MAX_FIELD, ref), ref);
+      case "presence.set" -> presenceSet(fields, ref);
       case "refresh" -> new Refresh(required(fields, "token", MAX_TOKEN, ref), ref);
       case "ping" -> new Ping(ref);
       default ->
@@ -104,6 +113,20 @@ public final class ClientMessageDecoder {
       throw new InvalidMessageException(INVALID, "payload must be a JSON object", ref);
     }
     return new Publish(room, event, (ObjectNode) payload, ref);
+  }
+
+  private static PresenceSet presenceSet(JsonNode node, String ref) throws InvalidMessageException {
+    String room = required(node, "room", MAX_FIELD, ref);
+    JsonNode state = node.get("state");
+    if (state == null || !state.isObject()) {
+      throw new InvalidMessageException(INVALID, "state must be a JSON object", ref);
+    }
+    String json = state.toString();
+    if (json.getBytes(StandardCharsets.UTF_8).length > MAX_PRESENCE_DATA) {
+      throw new InvalidMessageException(
+          ErrorCodes.PAYLOAD_TOO_LARGE, "state larger than " + MAX_PRESENCE_DATA + " bytes", ref);
+    }
+    return new PresenceSet(room, json, ref);
   }
 
   private static String required(JsonNode node, String field, int maxLength, String ref)

@@ -46,6 +46,7 @@ class EventSchemaRegistryTest {
     REQUIRED.put("typing.stopped", List.of("conversationId"));
     REQUIRED.put("presence.joined", List.of("sub"));
     REQUIRED.put("presence.left", List.of("sub"));
+    REQUIRED.put("presence.updated", List.of("sub"));
   }
 
   static Stream<String> knownTypes() {

@@ -30,7 +30,7 @@ class SchemaFilesTest {
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
             .getSchema(SchemaLocation.of(SchemaId.V202012));
     List<Path> files = schemaFiles();
-    assertThat(files).hasSize(21);
+    assertThat(files).hasSize(22);
     for (Path file : files) {
       JsonNode schema = MAPPER.readTree(file.toFile());
       assertThat(metaSchema.validate(schema)).as(file.toString()).isEmpty();

@@ -12,6 +12,9 @@ import java.util.Set;
  *     the {@code rooms} claim
  * @param wildcardKinds kinds granted with {@code kind:*}, joined only on request
  * @param jti the token id, or null; revoking it closes connections that used it
+ * @param info the token's {@code info} claim as compact JSON (an object of at most {@link
+ *     dev.relay.contracts.protocol.ClientMessageDecoder#MAX_PRESENCE_DATA} bytes), or null: the
+ *     user's presence info (SPEC §11)
  */
 public record ConnectionGrant(
     String sub,
@@ -20,7 +23,8 @@ public record ConnectionGrant(
     Set<String> wildcardKinds,
     Set<Scope> scopes,
     Instant expiresAt,
-    String jti) {
+    String jti,
+    String info) {
 
   public ConnectionGrant {
     autoJoin = Set.copyOf(autoJoin);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,6 +38,20 @@ public final class TokenSigner {
    */
   public String connectionToken(
       String sub, String sessionId, List<String> rooms, List<String> scopes, Duration ttl) {
+    return connectionToken(sub, sessionId, rooms, scopes, ttl, null);
+  }
+
+  /**
+   * A connection token with an {@code info} claim (SPEC §11: the user's presence info, a JSON
+   * object of at most 1 KiB, e.g. {@code {"name":"Ada"}}), or none when {@code info} is null.
+   */
+  public String connectionToken(
+      String sub,
+      String sessionId,
+      List<String> rooms,
+      List<String> scopes,
+      Duration ttl,
+      Map<String, Object> info) {
     Instant now = Instant.now();
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
@@ -52,6 +67,9 @@ public final class TokenSigner {
     }
     if (!scopes.isEmpty()) {
       claims.claim("scope", scopes);
+    }
+    if (info != null) {
+      claims.claim("info", info);
     }
     return sign(claims.build());
   }

@@ -1,11 +1,15 @@
 package dev.relay.gateway.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.relay.contracts.RoomName;
+import dev.relay.contracts.protocol.ClientMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,9 +26,13 @@ import java.util.Set;
  * configured secrets (the first signs, all verify, for rotation); {@code sub}, {@code iat} and
  * {@code exp} required for connection tokens; lifetime {@code exp - iat} at most {@code
  * maxLifetime}; {@code exp}/{@code nbf} checked with {@code skew} tolerance; revoked {@code jti}
+ * refused; an {@code info} claim must be a JSON object of at most {@link
+ * ClientMessageDecoder#MAX_PRESENCE_DATA} bytes as compact JSON (SPEC §11), else the token is
  * refused. Never throws on hostile input. Thread-safe.
  */
 public final class TokenVerifier {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<MACVerifier> verifiers;
   private final Duration maxLifetime;
@@ -188,8 +197,34 @@ public final class TokenVerifier {
     if (scopes == null) {
       return TokenCheck.unauthorized("invalid scope claim");
     }
+    Object infoClaim = claims.getClaim("info");
+    String info = null;
+    if (infoClaim != null) {
+      info = infoJson(infoClaim);
+      if (info == null) {
+        return TokenCheck.unauthorized(
+            "invalid info claim: must be a JSON object of at most "
+                + ClientMessageDecoder.MAX_PRESENCE_DATA
+                + " bytes");
+      }
+    }
     return new TokenCheck.Valid<>(
-        new ConnectionGrant(sub, sessionId, autoJoin, wildcardKinds, scopes, exp, jti));
+        new ConnectionGrant(sub, sessionId, autoJoin, wildcardKinds, scopes, exp, jti, info));
+  }
+
+  /** The {@code info} claim as compact JSON, or null when it is not a small enough object. */
+  private static String infoJson(Object claim) {
+    if (!(claim instanceof Map<?, ?>)) {
+      return null;
+    }
+    try {
+      String json = JSON.writeValueAsString(claim);
+      return json.getBytes(StandardCharsets.UTF_8).length <= ClientMessageDecoder.MAX_PRESENCE_DATA
+          ? json
+          : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   /** The scopes of a {@code scope} claim (array or space-separated string); null if invalid. */

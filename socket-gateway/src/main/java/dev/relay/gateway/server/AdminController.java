@@ -1,5 +1,8 @@
 package dev.relay.gateway.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.contracts.ErrorCodes;
 import dev.relay.engine.revocation.RevocationStore;
 import dev.relay.gateway.hub.Hub;
@@ -31,6 +34,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -66,8 +70,23 @@ public class AdminController {
           String id,
       String sub) {}
 
+  /** A member with its presence {@code info} and {@code state} (SPEC §11), null when none. */
   @Serdeable
-  public record Member(String sub, Instant joinedAt) {}
+  public record Member(
+      String sub,
+      Instant joinedAt,
+      @Nullable
+          @Schema(
+              type = "object",
+              nullable = true,
+              description = "the token's info claim of the user's latest connection to join")
+          Map<String, Object> info,
+      @Nullable
+          @Schema(
+              type = "object",
+              nullable = true,
+              description = "the last state the user set with presence.set")
+          Map<String, Object> state) {}
 
   @Serdeable
   public record RoomDetail(
@@ -152,7 +171,12 @@ public class AdminController {
                     room,
                     InstanceId.current(),
                     connections,
-                    members.stream().map(m -> new Member(m.sub(), m.joinedAt())).toList()));
+                    members.stream()
+                        .map(
+                            m ->
+                                new Member(
+                                    m.sub(), m.joinedAt(), object(m.info()), object(m.state())))
+                        .toList()));
   }
 
   @Delete("/connections/{id}")
@@ -224,5 +248,19 @@ public class AdminController {
 
   private void authorize(String authorization) {
     key.authorize(authorization);
+  }
+
+  private static final ObjectMapper OBJECTS = new ObjectMapper();
+
+  /** A stored compact JSON object as a map; null when absent or unreadable. */
+  private static Map<String, Object> object(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return OBJECTS.readValue(json, new TypeReference<Map<String, Object>>() {});
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 }

@@ -9,10 +9,19 @@ import java.util.Map;
  * {@code message.*} 10/min, {@code typing.*} 5/s). Written as {@code
  * message.*=10/min,typing.*=5/s,*=20/s}: a pattern is an exact type, a prefix ending in {@code .*},
  * or {@code *}; the most specific one applies.
+ *
+ * <p>{@code presence.set} requests (SPEC §11) are limited here too, like typing, by the pattern
+ * that governs the type {@code presence.set}: 5/s per connection unless the list names {@code
+ * presence.set} (or {@code presence.*}) itself.
  */
 public final class ClientEventLimits {
 
   public static final String DEFAULTS = "message.*=10/min,typing.*=5/s,*=20/s";
+
+  /** The request type of presence state, limited by this class like typing. */
+  public static final String PRESENCE_SET = "presence.set";
+
+  private static final String PRESENCE_SET_DEFAULT = "5/s";
 
   private final Map<String, Limit> limits;
 
@@ -36,6 +45,9 @@ public final class ClientEventLimits {
         throw new IllegalArgumentException("limit entry must look like message.*=10/min: " + e);
       }
       limits.put(e.substring(0, eq).strip(), Limit.parse(e.substring(eq + 1)));
+    }
+    if (!limits.containsKey("presence.*")) {
+      limits.putIfAbsent(PRESENCE_SET, Limit.parse(PRESENCE_SET_DEFAULT));
     }
     return new ClientEventLimits(limits);
   }

@@ -100,6 +100,57 @@ public final class ClientEventPublisher {
             executor);
   }
 
+  /**
+   * {@code presence.set} (SPEC §11): scope {@code presence} or {@code publish}, a room the
+   * connection is in, then the per-connection limit of {@link ClientEventLimits#PRESENCE_SET} (as
+   * typing, default 5/s); then the directory stores the state and tells the room. The size was
+   * checked by the decoder. Replies on {@code executor}.
+   */
+  public void setPresence(
+      String connectionId,
+      ConnectionGrant grant,
+      boolean joined,
+      String room,
+      String state,
+      PresenceDirectory presence,
+      Executor executor,
+      Reply<Boolean> reply) {
+    if (!grant.has(Scope.PRESENCE) && !grant.has(Scope.PUBLISH)) {
+      reply.error(ErrorCodes.FORBIDDEN, "the token has no presence or publish scope");
+      return;
+    }
+    if (!joined) {
+      reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
+      return;
+    }
+    String pattern = eventLimits.patternFor(ClientEventLimits.PRESENCE_SET);
+    CompletionStage<RateDecision> allowed =
+        pattern == null
+            ? CompletableFuture.completedFuture(new RateDecision(true, 0))
+            : limiter.tryAcquire(
+                "evt:" + connectionId + ":" + pattern, eventLimits.limit(pattern), 1);
+    allowed
+        .thenCompose(
+            decision ->
+                decision.allowed()
+                    ? presence.setState(room, grant.sub(), state)
+                    : CompletableFuture.completedFuture((Boolean) null))
+        .whenCompleteAsync(
+            (stored, failure) -> {
+              if (failure != null) {
+                LOG.warn("presence.set failed: {}", failure.toString());
+                reply.error(ErrorCodes.UNAVAILABLE, "try again");
+              } else if (stored == null) {
+                reply.error(ErrorCodes.RATE_LIMITED, "too many presence.set requests");
+              } else if (!stored) {
+                reply.error(ErrorCodes.NOT_SUBSCRIBED, "not a member of this room");
+              } else {
+                reply.ok(true);
+              }
+            },
+            executor);
+  }
+
   /** Null when the event may go on; else {@code code:detail}. */
   private String check(
       ConnectionGrant grant, boolean joined, String type, ObjectNode payload, String json) {

@@ -251,6 +251,21 @@ public final class ClientSession implements Subscriber {
             reply);
   }
 
+  /** Sets this user's presence state in a joined room (SPEC §11; see ClientEventPublisher). */
+  public void setPresence(String roomText, String state, Reply<Boolean> reply) {
+    services
+        .publisher()
+        .setPresence(
+            id,
+            grant,
+            rooms.containsKey(roomText),
+            roomText,
+            state,
+            services.presence(),
+            channel.executor(),
+            reply);
+  }
+
   /** Lists the members of a joined room (scope {@code presence}). */
   public void presence(String roomText, Reply<List<Member>> reply) {
     if (!grant.has(Scope.PRESENCE)) {
@@ -402,7 +417,7 @@ public final class ClientSession implements Subscriber {
   public void rejoinPresence() {
     if (!closed) {
       for (String room : rooms.keySet()) {
-        services.presence().joined(room, grant.sub(), id);
+        services.presence().joined(room, grant.sub(), id, grant.info());
       }
     }
   }
@@ -436,11 +451,15 @@ public final class ClientSession implements Subscriber {
 
   /**
    * Presence events reach only connections allowed to see presence (scope {@code presence}), and
-   * never the user they are about: a user's own tabs do not need to hear that it joined.
+   * never the user they are about: a user's own tabs do not need to hear that it joined. {@code
+   * presence.updated} is the exception: every member's connections get it, the user's own included,
+   * so that all of a user's tabs share one state (SPEC §11).
    */
   private boolean visible(Delivery delivery) {
     String about = delivery.presenceSub();
-    return about == null || (grant.has(Scope.PRESENCE) && !about.equals(grant.sub()));
+    return about == null
+        || (grant.has(Scope.PRESENCE)
+            && (!about.equals(grant.sub()) || "presence.updated".equals(delivery.event().type())));
   }
 
   /**
@@ -451,7 +470,7 @@ public final class ClientSession implements Subscriber {
     state.buffer = new ArrayList<>();
     rooms.put(room, state);
     state.start = services.hub().join(room, this).toCompletableFuture();
-    services.presence().joined(room, grant.sub(), id);
+    services.presence().joined(room, grant.sub(), id, grant.info());
     channel.roomsChanged();
     return state;
   }

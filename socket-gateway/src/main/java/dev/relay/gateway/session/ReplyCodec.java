@@ -27,6 +27,9 @@ public interface ReplyCodec {
 
   String presence(String room, List<Member> members, String ref);
 
+  /** The state of {@code presence.set} was stored and announced. */
+  String presenceSet(String ref);
+
   String refreshed(Instant expiresAt, String ref);
 
   String pong(String ref);

@@ -67,6 +67,8 @@ public final class RequestDispatcher {
       session.publish(p.room(), p.event(), p.payload(), reply(ref, id -> codec.published(id, ref)));
     } else if (message instanceof ClientMessage.Presence p) {
       session.presence(p.room(), reply(ref, members -> codec.presence(p.room(), members, ref)));
+    } else if (message instanceof ClientMessage.PresenceSet p) {
+      session.setPresence(p.room(), p.state(), reply(ref, ok -> codec.presenceSet(ref)));
     } else if (message instanceof ClientMessage.Refresh r) {
       session.refresh(r.token(), reply(ref, expiresAt -> codec.refreshed(expiresAt, ref)));
     } else if (message instanceof ClientMessage.Ping) {

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Presence shared by every gateway through the {@link PresenceStore} (Redis in production). When a
- * user's first connection joins a room it publishes {@code presence.joined} {sub} to the room, and
- * {@code presence.left} when the last one leaves — through the event log, so every instance
- * delivers them; both types are volatile (live only, never replayed). A crashed gateway's members
- * are removed by {@link #sweep} on the surviving instances once its heartbeat is older than the
- * store's TTL, and their {@code presence.left} is published exactly once. Never blocks.
+ * user's first connection joins a room it publishes {@code presence.joined} {sub, info} to the
+ * room, and {@code presence.left} when the last one leaves — through the event log, so every
+ * instance delivers them; both types are volatile (live only, never replayed). A crashed gateway's
+ * members are removed by {@link #sweep} on the surviving instances once its heartbeat is older than
+ * the store's TTL, and their {@code presence.left} is published exactly once. Never blocks.
  *
  * <p>Pacing (SPEC §10): a {@code presence.left} is announced {@link #PACE} after the user's last
  * connection left, and only if the user is still absent then; a rejoin on this gateway within that
@@ -79,9 +79,9 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   }
 
   @Override
-  public void joined(String room, String sub, String connectionId) {
+  public void joined(String room, String sub, String connectionId, String info) {
     store
-        .enter(room, sub, connectionId, instanceId)
+        .enter(room, sub, connectionId, instanceId, info)
         .whenComplete(
             (change, failure) -> {
               if (failure != null) {
@@ -92,9 +92,33 @@ public final class StorePresenceDirectory implements PresenceDirectory {
                 lifecycle.room("room.occupied", room);
               }
               if (change.member() && pendingLeft.remove(key(room, sub)) == null) {
-                announce(room, "presence.joined", sub);
+                announce(room, "presence.joined", payload(sub, "info", info));
               }
             });
+  }
+
+  /**
+   * Stores the state, then publishes {@code presence.updated} {sub, state} to the room (volatile,
+   * through the event log like {@code presence.joined}). Completes once both are done.
+   */
+  @Override
+  public CompletionStage<Boolean> setState(String room, String sub, String state) {
+    return store
+        .setState(room, sub, state)
+        .thenCompose(
+            stored ->
+                stored
+                    ? log.append(
+                            new EventDraft(
+                                room,
+                                "presence.updated",
+                                payload(sub, "state", state),
+                                null,
+                                null,
+                                null,
+                                null))
+                        .thenApply(appended -> true)
+                    : CompletableFuture.completedFuture(false));
   }
 
   @Override
@@ -120,7 +144,11 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   public CompletionStage<List<Member>> members(String room) {
     return store
         .members(room)
-        .thenApply(list -> list.stream().map(m -> new Member(m.sub(), m.joinedAt())).toList());
+        .thenApply(
+            list ->
+                list.stream()
+                    .map(m -> new Member(m.sub(), m.joinedAt(), m.info(), m.state()))
+                    .toList());
   }
 
   /**
@@ -139,7 +167,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         .thenApply(
             losses -> {
               for (PresenceLoss loss : losses) {
-                announce(loss.room(), "presence.left", loss.sub());
+                announce(loss.room(), "presence.left", payload(loss.sub(), null, null));
                 if (loss.roomVacated()) {
                   lifecycle.room("room.vacated", loss.room());
                 }
@@ -187,15 +215,31 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             back ->
                 back
                     ? CompletableFuture.completedFuture(null)
-                    : announce(room, "presence.left", sub));
+                    : announce(room, "presence.left", payload(sub, null, null)));
   }
 
   private static String key(String room, String sub) {
     return room + '\u0000' + sub;
   }
 
-  private CompletableFuture<Void> announce(String room, String type, String sub) {
+  /**
+   * {@code {"sub":…}}, plus {@code field} with the raw JSON object {@code json} (null when absent)
+   * when {@code field} is given; {@code json} is compact JSON the gateway produced itself.
+   */
+  private static String payload(String sub, String field, String json) {
     String payload = JsonNodeFactory.instance.objectNode().put("sub", sub).toString();
+    if (field == null) {
+      return payload;
+    }
+    return payload.substring(0, payload.length() - 1)
+        + ",\""
+        + field
+        + "\":"
+        + (json == null ? "null" : json)
+        + "}";
+  }
+
+  private CompletableFuture<Void> announce(String room, String type, String payload) {
     return log.append(new EventDraft(room, type, payload, null, null, null, null))
         .toCompletableFuture()
         .handle(

@@ -88,6 +88,35 @@ class TokenVerifierTest {
     assertThat(grant.jti()).isEqualTo("j1");
   }
 
+  /** SPEC §11: {@code info} is a JSON object of at most 1 KiB (compact), kept as compact JSON. */
+  @Test
+  void anInfoClaimIsKeptAsCompactJsonAndABadOneRefusesTheToken() throws Exception {
+    String withInfo =
+        signed(
+            valid().claim("info", java.util.Map.of("name", "Ada", "tags", List.of(1, 2))).build(),
+            JWSAlgorithm.HS256,
+            SECRET);
+    String info = ((TokenCheck.Valid<ConnectionGrant>) check(withInfo)).grant().info();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(info))
+        .isEqualTo(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"name\":\"Ada\",\"tags\":[1,2]}"));
+    assertThat(
+            ((TokenCheck.Valid<ConnectionGrant>)
+                    check(signed(valid().build(), JWSAlgorithm.HS256, SECRET)))
+                .grant()
+                .info())
+        .isNull();
+
+    for (Object bad :
+        List.<Object>of("Ada", List.of("a"), 7, java.util.Map.of("n", "x".repeat(1100)))) {
+      assertRefused(
+          check(signed(valid().claim("info", bad).build(), JWSAlgorithm.HS256, SECRET)),
+          "unauthorized",
+          "invalid info claim");
+    }
+  }
+
   @Test
   void secondSecretStillVerifiesDuringRotation() throws Exception {
     assertThat(check(signed(valid().build(), JWSAlgorithm.HS256, OLD_SECRET)))

@@ -154,6 +154,11 @@ final class JsonKitClient extends KitClient {
   }
 
   @Override
+  public Answer setPresence(String room, Object state) {
+    return request(message("presence.set", "room", room, "state", state));
+  }
+
+  @Override
   public Answer refresh(String token) {
     return request(message("refresh", "token", token));
   }

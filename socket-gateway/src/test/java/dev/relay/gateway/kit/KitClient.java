@@ -85,6 +85,14 @@ abstract class KitClient implements ProtocolClient {
   }
 
   @Override
+  public JsonNode expectPresence(String type) {
+    return take(
+            m -> m.kind() == Incoming.Kind.EVENT && type.equals(m.body().path("type").asText()),
+            "a " + type + " event")
+        .body();
+  }
+
+  @Override
   public void expectNoEvent(Duration wait) {
     for (Incoming m : backlog) {
       if (isRealEvent(m)) {

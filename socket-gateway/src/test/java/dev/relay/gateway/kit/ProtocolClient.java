@@ -40,6 +40,15 @@ public interface ProtocolClient extends AutoCloseable {
   /** The member list of {@code room} (scope {@code presence}) in {@code members}. */
   Answer presence(String room);
 
+  /**
+   * {@code presence.set} with {@code state} as given (normally a map; anything else to try a
+   * malformed request) (SPEC §11).
+   */
+  Answer setPresence(String room, Object state);
+
+  /** The next {@code presence.*} event envelope of {@code type}; other messages stay queued. */
+  JsonNode expectPresence(String type);
+
   /** Replaces the connection token; a success carries {@code expiresAt}. */
   Answer refresh(String token);
 

@@ -171,6 +171,11 @@ final class SocketIoKitClient extends KitClient {
   }
 
   @Override
+  public Answer setPresence(String room, Object state) {
+    return request("presence.set", "room", room, "state", state);
+  }
+
+  @Override
   public Answer refresh(String token) {
     return request("refresh", "token", token);
   }

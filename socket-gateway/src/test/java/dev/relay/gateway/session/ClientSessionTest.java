@@ -103,7 +103,12 @@ class ClientSessionTest {
 
   private static final class NoPresence implements PresenceDirectory {
     @Override
-    public void joined(String room, String sub, String connectionId) {}
+    public void joined(String room, String sub, String connectionId, String info) {}
+
+    @Override
+    public CompletionStage<Boolean> setState(String room, String sub, String state) {
+      return CompletableFuture.completedFuture(true);
+    }
 
     @Override
     public void left(String room, String sub, String connectionId) {}
@@ -133,7 +138,8 @@ class ClientSessionTest {
               Set.of("team"),
               Set.of(),
               Instant.now().plus(Duration.ofMinutes(5)),
-              "jti-1"),
+              "jti-1",
+              null),
           new SessionServices(
               hub,
               null,

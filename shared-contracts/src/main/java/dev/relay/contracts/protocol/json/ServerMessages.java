@@ -17,8 +17,11 @@ public final class ServerMessages {
 
   private ServerMessages() {}
 
-  /** One member of a room, as presence lists it. */
-  public record Member(String sub, Instant joinedAt) {}
+  /**
+   * One member of a room, as presence lists it: {@code info} and {@code state} are compact JSON
+   * objects (SPEC §11), or null when the member has none (encoded as JSON {@code null}).
+   */
+  public record Member(String sub, Instant joinedAt, String info, String state) {}
 
   public static String welcome(
       String connectionId, String sub, Collection<String> rooms, Instant expiresAt) {
@@ -109,11 +112,33 @@ public final class ServerMessages {
             g.writeStartObject();
             g.writeStringField("sub", m.sub());
             g.writeStringField("joinedAt", m.joinedAt().toString());
+            writeRawObject(g, "info", m.info());
+            writeRawObject(g, "state", m.state());
             g.writeEndObject();
           }
           g.writeEndArray();
           writeRef(g, ref);
         });
+  }
+
+  /** The answer to {@code presence.set}: {@code {"type":"ack"}} with the request's ref. */
+  public static String ack(String ref) {
+    return write(
+        g -> {
+          g.writeStringField("type", "ack");
+          writeRef(g, ref);
+        });
+  }
+
+  /** {@code json} is a compact JSON object the relay stored itself, or null. */
+  private static void writeRawObject(JsonGenerator g, String field, String json)
+      throws IOException {
+    g.writeFieldName(field);
+    if (json == null) {
+      g.writeNull();
+    } else {
+      g.writeRawValue(json);
+    }
   }
 
   /** The answer to {@code refresh}: the connection now lives until {@code expiresAt}. */

@@ -17,7 +17,7 @@ import java.util.Set;
 public final class SocketIoRequests {
 
   private static final Set<String> EVENTS =
-      Set.of("subscribe", "unsubscribe", "publish", "presence", "refresh");
+      Set.of("subscribe", "unsubscribe", "publish", "presence", "presence.set", "refresh");
 
   private SocketIoRequests() {}
 

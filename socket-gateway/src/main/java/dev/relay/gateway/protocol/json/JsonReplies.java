@@ -34,6 +34,11 @@ enum JsonReplies implements ReplyCodec {
   }
 
   @Override
+  public String presenceSet(String ref) {
+    return ServerMessages.ack(ref);
+  }
+
+  @Override
   public String refreshed(Instant expiresAt, String ref) {
     return ServerMessages.refreshed(expiresAt, ref);
   }

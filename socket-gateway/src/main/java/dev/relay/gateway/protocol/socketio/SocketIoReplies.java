@@ -1,5 +1,8 @@
 package dev.relay.gateway.protocol.socketio;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relay.contracts.protocol.ClientMessage;
@@ -19,6 +22,7 @@ enum SocketIoReplies implements ReplyCodec {
   INSTANCE;
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Override
   public String subscribed(
@@ -44,9 +48,32 @@ enum SocketIoReplies implements ReplyCodec {
   public String presence(String room, List<Member> members, String ref) {
     ObjectNode answer = ok();
     var list = answer.putArray("members");
-    members.forEach(
-        m -> list.addObject().put("sub", m.sub()).put("joinedAt", m.joinedAt().toString()));
+    for (Member m : members) {
+      ObjectNode member =
+          list.addObject().put("sub", m.sub()).put("joinedAt", m.joinedAt().toString());
+      member.set("info", rawObject(m.info()));
+      member.set("state", rawObject(m.state()));
+    }
     return ack(ref, answer);
+  }
+
+  @Override
+  public String presenceSet(String ref) {
+    return ack(ref, ok());
+  }
+
+  /**
+   * A stored compact JSON object (info or state) as a node; JSON null when absent or unreadable.
+   */
+  private static JsonNode rawObject(String json) {
+    if (json == null) {
+      return JSON.nullNode();
+    }
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      return JSON.nullNode();
+    }
   }
 
   @Override

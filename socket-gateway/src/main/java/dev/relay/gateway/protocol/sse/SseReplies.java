@@ -39,6 +39,11 @@ enum SseReplies implements ReplyCodec {
   }
 
   @Override
+  public String presenceSet(String ref) {
+    return null;
+  }
+
+  @Override
   public String refreshed(Instant expiresAt, String ref) {
     return null;
   }
