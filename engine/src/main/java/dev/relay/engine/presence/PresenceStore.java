@@ -82,7 +82,9 @@ public interface PresenceStore extends AutoCloseable {
     return enter(room, sub, connectionId, instanceId, null);
   }
 
-  /** {@link #enter(String, String, String, String)} recording {@code info} as {@link #join} does. */
+  /**
+   * {@link #enter(String, String, String, String)} recording {@code info} as {@link #join} does.
+   */
   CompletionStage<PresenceChange> enter(
       String room, String sub, String connectionId, String instanceId, String info);
 
