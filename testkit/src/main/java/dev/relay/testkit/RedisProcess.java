@@ -2,12 +2,10 @@ package dev.relay.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +14,8 @@ import org.awaitility.Awaitility;
 
 /**
  * A real {@code redis-server} process started by a test, on a free loopback port, and stopped by
- * its own pid — never any other Redis on the machine. Uses the {@code redis-server} on the PATH, or
- * else the Redis 6.2 binary shipped in the embedded-redis test dependency.
+ * its own pid — never any other Redis on the machine. Uses the {@code redis-server} on the PATH,
+ * which must be 7.0 or later (Relay's engine needs sharded Pub/Sub).
  *
  * <p>Fault tests use {@link #kill()} and {@link #restart()}; the port stays the same so clients can
  * reconnect.
@@ -146,23 +144,9 @@ public final class RedisProcess implements AutoCloseable {
         return candidate.getPath();
       }
     }
-    return bundledBinary();
-  }
-
-  /** The redis 6.2 binary inside the embedded-redis jar, copied out once per JVM. */
-  private static synchronized String bundledBinary() throws IOException {
-    Path target = Path.of(System.getProperty("java.io.tmpdir"), "relay-redis-server-6.2");
-    if (!Files.isExecutable(target)) {
-      try (InputStream in =
-          RedisProcess.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
-        if (in == null) {
-          throw new IOException("no redis-server on PATH and no bundled binary");
-        }
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      target.toFile().setExecutable(true);
-    }
-    return target.toString();
+    throw new IOException(
+        "no redis-server on the PATH: the tests need Redis 7.0 or later"
+            + " (Debian: apt-get install redis-server)");
   }
 
   private static int freePort() throws IOException {
