@@ -297,7 +297,8 @@ public abstract class PresenceStoreContract {
     for (int i = 0; i < 3; i++) {
       lost.addAll(done(alive.sweep(100)));
     }
-    assertThat(lost).containsExactly(new PresenceLoss(ROOM, "alice"));
+    assertThat(lost)
+        .containsExactly(new PresenceLoss(ROOM, "alice", true)); // she was its only user
 
     done(alive.join(ROOM, "alice", "c2", "gw-live"));
     assertThat(done(alive.members(ROOM)))
