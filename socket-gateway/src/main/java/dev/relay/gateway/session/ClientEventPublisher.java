@@ -11,6 +11,7 @@ import dev.relay.engine.ratelimit.RateLimiter;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class ClientEventPublisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientEventPublisher.class);
+  private static final OutageWarning PUBLISH_FAILED =
+      new OutageWarning(LOG, "client publish failed", Duration.ofSeconds(10));
+  private static final OutageWarning SET_FAILED =
+      new OutageWarning(LOG, "presence.set failed", Duration.ofSeconds(10));
 
   private final EventLog log;
   private final ClientEventValidator validator;
@@ -88,7 +93,7 @@ public final class ClientEventPublisher {
         .whenCompleteAsync(
             (appended, failure) -> {
               if (failure != null) {
-                LOG.warn("client publish failed: {}", failure.toString());
+                PUBLISH_FAILED.report(failure);
                 reply.error(ErrorCodes.UNAVAILABLE, "try again");
               } else if (appended == null) {
                 reply.error(ErrorCodes.RATE_LIMITED, "too many " + pattern + " events");
@@ -138,7 +143,7 @@ public final class ClientEventPublisher {
         .whenCompleteAsync(
             (stored, failure) -> {
               if (failure != null) {
-                LOG.warn("presence.set failed: {}", failure.toString());
+                SET_FAILED.report(failure);
                 reply.error(ErrorCodes.UNAVAILABLE, "try again");
               } else if (stored == null) {
                 reply.error(ErrorCodes.RATE_LIMITED, "too many presence.set requests");

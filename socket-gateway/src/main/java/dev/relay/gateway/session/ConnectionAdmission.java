@@ -7,6 +7,7 @@ import dev.relay.engine.ratelimit.RateLimiter;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.TokenCheck;
 import dev.relay.gateway.auth.TokenVerifier;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionAdmission {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionAdmission.class);
+  private static final OutageWarning ADMISSION_FAILED =
+      new OutageWarning(LOG, "admission failed", Duration.ofSeconds(10));
 
   /**
    * Connection attempts allowed per IP and per user, and how many connections one user may hold
@@ -107,7 +110,7 @@ public final class ConnectionAdmission {
     verdict.whenCompleteAsync(
         (v, failure) -> {
           if (failure != null) {
-            LOG.warn("admission failed: {}", failure.toString());
+            ADMISSION_FAILED.report(failure);
             onRefused.accept(ErrorCodes.UNAVAILABLE);
             reply.error(ErrorCodes.UNAVAILABLE, "try again");
           } else if (v.grant != null) {

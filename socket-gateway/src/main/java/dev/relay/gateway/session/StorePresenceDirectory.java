@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class StorePresenceDirectory implements PresenceDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorePresenceDirectory.class);
+  private static final OutageWarning NOT_RECORDED =
+      new OutageWarning(LOG, "presence leave not recorded", Duration.ofSeconds(10));
+  private static final OutageWarning JOIN_NOT_RECORDED =
+      new OutageWarning(LOG, "presence join not recorded", Duration.ofSeconds(10));
 
   private final PresenceStore store;
   private final EventLog log;
@@ -85,7 +89,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         .whenComplete(
             (change, failure) -> {
               if (failure != null) {
-                LOG.warn("presence join not recorded: {}", failure.toString());
+                JOIN_NOT_RECORDED.report(failure);
                 return;
               }
               if (change.room()) {
@@ -128,7 +132,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         .whenComplete(
             (change, failure) -> {
               if (failure != null) {
-                LOG.warn("presence leave not recorded: {}", failure.toString());
+                NOT_RECORDED.report(failure);
                 return;
               }
               if (change.room()) {

@@ -1,6 +1,7 @@
 package dev.relay.gateway.protocol.socketio;
 
 import dev.relay.engine.session.SessionStore;
+import dev.relay.gateway.session.OutageWarning;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
 final class SharedRecoveryStore implements RecoveryStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedRecoveryStore.class);
+  private static final OutageWarning NOT_SAVED =
+      new OutageWarning(LOG, "recovery state not saved", Duration.ofSeconds(10));
+  private static final OutageWarning NOT_LOADED =
+      new OutageWarning(LOG, "recovery state not loaded", Duration.ofSeconds(10));
 
   private final SessionStore store;
   private final Duration window;
@@ -32,7 +37,7 @@ final class SharedRecoveryStore implements RecoveryStore {
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
-                LOG.warn("recovery state not saved: {}", failure.toString());
+                NOT_SAVED.report(failure);
               }
             });
   }
@@ -51,7 +56,7 @@ final class SharedRecoveryStore implements RecoveryStore {
             })
         .exceptionally(
             failure -> {
-              LOG.warn("recovery state not loaded: {}", failure.toString());
+              NOT_LOADED.report(failure);
               return Optional.empty();
             });
   }
