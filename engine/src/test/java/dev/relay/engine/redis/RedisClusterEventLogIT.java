@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.contracts.redis.RedisKeyLayout;
 import dev.relay.engine.Appended;
+import dev.relay.engine.ClusterPerTest;
 import dev.relay.engine.EventLog;
 import dev.relay.engine.Recorder;
-import dev.relay.engine.RedisTestCluster;
 import dev.relay.engine.StoredEvent;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against the shared three-master test Redis Cluster, flushed per test, plus what is
@@ -30,22 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterEventLogIT extends RedisEventLogContract {
 
-  private static RedisTestCluster cluster;
-
-  @BeforeAll
-  static void connect() {
-    cluster = new RedisTestCluster();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    cluster.close();
-  }
-
-  @BeforeEach
-  void emptyCluster() {
-    cluster.flush();
-  }
+  @RegisterExtension static final ClusterPerTest cluster = new ClusterPerTest();
 
   @Override
   protected EventLog open(Duration retention, int maxRoomEvents) {

@@ -4,7 +4,7 @@ import static dev.relay.engine.StoreCalls.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.relay.engine.RedisTestCluster;
+import dev.relay.engine.ClusterPerTest;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -16,11 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against the shared three-master test Redis Cluster. The revocation script runs on
@@ -29,27 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterRevocationStoreIT extends RevocationStoreContract {
 
-  private static RedisTestCluster redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestCluster();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyCluster() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final ClusterPerTest redis = new ClusterPerTest();
 
   @Override
   protected List<RevocationStore> openShared(int count, Duration grace) {

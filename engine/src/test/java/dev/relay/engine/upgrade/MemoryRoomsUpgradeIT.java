@@ -2,58 +2,13 @@ package dev.relay.engine.upgrade;
 
 import dev.relay.engine.EventLog;
 import dev.relay.engine.memory.MemoryEventLog;
-import dev.relay.testkit.RedisProcess;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The upgrade with the old release's partitions on a Redis of this test's own and the new release's
  * rooms in a {@link MemoryEventLog}: the mirror, the bridge and the old format without depending on
  * the Redis per-room log.
  */
-class MemoryRoomsUpgradeIT extends PartitionUpgradeContract {
-
-  private static RedisProcess redis;
-  private static RedisClient admin;
-  private static StatefulRedisConnection<String, String> adminConnection;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisProcess.start();
-    admin = RedisClient.create(redis.url());
-    adminConnection = admin.connect();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    adminConnection.close();
-    admin.shutdown();
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyRedis() {
-    adminConnection.sync().flushall();
-  }
-
-  @Override
-  protected String url() {
-    return redis.url();
-  }
-
-  @Override
-  protected boolean cluster() {
-    return false;
-  }
-
-  @Override
-  protected RedisClusterCommands<String, String> admin() {
-    return adminConnection.sync();
-  }
+class MemoryRoomsUpgradeIT extends OneRedisUpgradeContract {
 
   @Override
   protected EventLog openRooms() {

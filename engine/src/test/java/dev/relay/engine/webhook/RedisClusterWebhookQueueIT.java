@@ -1,37 +1,14 @@
 package dev.relay.engine.webhook;
 
-import dev.relay.engine.RedisTestCluster;
+import dev.relay.engine.ClusterPerTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract against the shared three-master test Redis Cluster, flushed per test. */
 class RedisClusterWebhookQueueIT extends WebhookQueueContract {
 
-  private static RedisTestCluster redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestCluster();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyCluster() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final ClusterPerTest redis = new ClusterPerTest();
 
   @Override
   protected List<WebhookQueue> openShared(int count) {
