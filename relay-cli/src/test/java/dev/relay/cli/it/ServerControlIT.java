@@ -234,4 +234,27 @@ class ServerControlIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
   }
+
+  /** {@code ./relay dev}: one process, the memory engine; the same rules hold. */
+  @Test
+  void devModeOnTheMemoryEngineAppliesControlToo() {
+    api = Services.devMode("relay-dev", Map.of());
+    String room = "team:" + UUID.randomUUID();
+    URI base = Services.uri(api);
+    String url = "ws://" + base.getHost() + ":" + base.getPort() + "/realtime?token=";
+    try (WsTestClient u = connect(url + token("dev-u", List.of(room), List.of()))) {
+      assertThat(get("/v1/rooms?prefix=" + room).path("rooms").toString())
+          .isEqualTo("[{\"room\":\"" + room + "\",\"members\":1}]");
+      assertThat(
+              Http.post(api("/v1/rooms/" + room + "/unsubscribe"), KEY, "{\"sub\":\"dev-u\"}")
+                  .statusCode())
+          .isEqualTo(202);
+      assertThat(u.expect("unsubscribed").path("reason").asText()).isEqualTo("removed");
+      u.sendJson("type", "subscribe", "room", room);
+      assertThat(u.expect("error").path("code").asText()).isEqualTo("forbidden");
+      assertThat(Http.post(api("/v1/users/dev-u/disconnect"), KEY, "").statusCode()).isEqualTo(202);
+      assertThat(u.closeCode()).isEqualTo(4003);
+      assertThat(get("/v1/rooms?prefix=" + room).path("rooms").size()).isZero();
+    }
+  }
 }

@@ -324,7 +324,7 @@ class ServerControlScenariosIT extends KitFixture {
 
     Map<String, String> badGets =
         Map.of(
-            "/admin/cluster/rooms?prefix=" + "a".repeat(5000),
+            "/admin/cluster/rooms?prefix=" + "a".repeat(200),
             "prefix",
             "/admin/cluster/rooms?prefix=Team:",
             "prefix",
@@ -344,7 +344,12 @@ class ServerControlScenariosIT extends KitFixture {
             "limit",
             "/admin/rooms/bad/events",
             "room");
-    badGets.forEach((path, field) -> assertProblem(admin(s, "GET", path, null), 400, field));
+    badGets.forEach(
+        (path, field) -> {
+          HttpResponse<String> response = admin(s, "GET", path, null);
+          assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(400);
+          assertProblem(response, 400, field);
+        });
     assertThat(
             admin(s, "GET", "/admin/cluster/rooms?prefix=" + "a".repeat(5000), null).statusCode())
         .as("a request line over the server's limit")
