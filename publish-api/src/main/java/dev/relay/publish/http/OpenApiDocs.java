@@ -1,6 +1,8 @@
 package dev.relay.publish.http;
 
 import dev.relay.service.http.Problem;
+import dev.relay.service.ops.OpsController;
+import io.micronaut.openapi.annotation.OpenAPIInclude;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
@@ -51,6 +53,8 @@ import java.util.Map;
       description =
           "t=<unix seconds>,v1=<hex HMAC-SHA256(key, \"<t>.<raw body>\")>, accepted within ±300 s")
 })
+// The ops endpoints every service serves (service-common), so the document covers every route.
+@OpenAPIInclude(classes = OpsController.class)
 final class OpenApiDocs {
 
   private static final String PROBLEM = "application/problem+json";
@@ -102,6 +106,44 @@ final class OpenApiDocs {
       description = "unavailable (Redis down), with Retry-After",
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
   @interface ReadProblemResponses {}
+
+  /** The problem-details answers of unsubscribe and disconnect (SPEC §11). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "400",
+      description = "invalid_request, naming the field (room, sub, code, body)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "401",
+      description = "unauthorized (checked before the body is read)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "413",
+      description = "payload_too_large: a body over 4 KiB (refused before it is read)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "unavailable (Redis down), with Retry-After",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @interface ControlProblemResponses {}
+
+  /** The body of {@code POST /v1/rooms/{room}/unsubscribe}. */
+  @Schema(name = "Unsubscribe", requiredProperties = "sub")
+  record UnsubscribeBody(
+      @Schema(
+              description = "the user to remove (token sub), no control characters",
+              maxLength = 256)
+          String sub) {}
+
+  /** The body of {@code POST /v1/users/{sub}/disconnect} (optional). */
+  @Schema(name = "Disconnect")
+  record DisconnectBody(
+      @Schema(
+              description = "WebSocket close code; default 4003 when absent",
+              minimum = "4000",
+              maximum = "4999")
+          Integer code) {}
 
   /** The answer of {@code GET /v1/rooms/{room}/history}. */
   @Schema(
