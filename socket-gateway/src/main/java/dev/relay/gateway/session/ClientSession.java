@@ -12,9 +12,7 @@ import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -219,7 +217,7 @@ public final class ClientSession implements Subscriber {
       state.subscriptionJti = allowed.subscription().jti();
     }
     RoomState joined = state;
-    followed(List.of(room))
+    followed(List.of(room), fresh && since == null && history == null)
         .whenComplete(
             (ok, failure) ->
                 SubscribeAnswer.answer(this, room, joined, fresh, since, history, reply, failure));
@@ -351,70 +349,58 @@ public final class ClientSession implements Subscriber {
 
   /**
    * Completes on the executor once every room the session is in has its start position (its follow
-   * answered); fails with the first follow's failure ({@link
-   * dev.relay.engine.EngineUnavailableException} when the store is down). Deliveries of the rooms
-   * stay held until {@link #release}.
+   * answered) and its open streamed messages were read ({@link Snapshots}, sent by {@link
+   * #release}); fails with the first failure ({@link dev.relay.engine.EngineUnavailableException}
+   * when the store is down). Deliveries of the rooms stay held until {@link #release}.
    */
   public CompletionStage<Void> followed() {
-    return followed(new ArrayList<>(rooms.keySet()));
+    return followed(new ArrayList<>(rooms.keySet()), true);
   }
 
-  private CompletionStage<Void> followed(List<String> names) {
-    return rooms.followed(names, channel.executor(), this::holds);
+  /**
+   * As {@link #followed()} for {@code names}; without {@code snapshots} when a {@link Recovery}
+   * follows, which reads them itself after its replay.
+   */
+  private CompletionStage<Void> followed(List<String> names, boolean snapshots) {
+    CompletionStage<Void> started = rooms.followed(names, channel.executor(), this::holds);
+    if (!snapshots) {
+      return started;
+    }
+    return started.thenCompose(
+        ok ->
+            Snapshots.read(services.log(), names)
+                .thenAcceptAsync(
+                    open -> {
+                      for (String name : names) {
+                        RoomState state = rooms.get(name);
+                        if (state != null && state.buffer != null) {
+                          state.pendingSnapshot = open.get(name);
+                        }
+                      }
+                    },
+                    channel.executor()));
   }
 
   /**
    * Sends, for every room held and not being recovered, the {@link Snapshots snapshots} of its open
-   * streamed messages, then the deliveries it held, in arrival order, and delivers the rooms'
-   * events directly from now on. Call once the client was answered. The rooms stay held while their
-   * open messages are read; if that read fails the connection is closed with 1001 (its client
-   * recovers) rather than left with deltas whose beginning it never got.
+   * streamed messages read by {@link #followed}, then the deliveries it held, in arrival order, and
+   * delivers the rooms' events directly from now on. Call once the client was answered.
    */
   public void release() {
-    releaseWithSnapshots(null);
+    release(rooms.held(null));
   }
 
   void release(String room) {
-    releaseWithSnapshots(room);
+    release(rooms.held(room));
   }
 
-  private void releaseWithSnapshots(String only) {
-    List<String> names = rooms.held(only);
-    if (names.isEmpty()) {
-      return;
-    }
-    Map<String, RoomState> states = new HashMap<>();
+  private void release(List<String> names) {
     for (String name : names) {
       RoomState state = rooms.get(name);
-      state.recovering = true;
-      states.put(name, state);
+      Snapshots.send(this, name, state, state.pendingSnapshot);
+      state.pendingSnapshot = null;
     }
-    Snapshots.read(services.log(), names)
-        .whenCompleteAsync(
-            (open, failure) -> {
-              List<String> still = new ArrayList<>();
-              for (String name : names) {
-                RoomState state = states.get(name);
-                state.recovering = false;
-                if (holds(name, state)) {
-                  still.add(name);
-                }
-              }
-              if (closed) {
-                return;
-              }
-              if (failure != null) {
-                LOG.debug(
-                    "open messages of {} unreadable on {}: {}", names, id, failure.toString());
-                channel.close(CloseCodes.GOING_AWAY, "stream state unavailable");
-                return;
-              }
-              for (String name : still) {
-                Snapshots.send(this, name, states.get(name), open.get(name));
-              }
-              rooms.release(still).forEach(held -> onDelivery(held.delivery()));
-            },
-            channel.executor());
+    rooms.release(names).forEach(held -> onDelivery(held.delivery()));
   }
 
   /**

@@ -176,6 +176,7 @@ public final class Recovery {
         state.buffer = new ArrayList<>();
       }
       state.recovering = true;
+      state.pendingSnapshot = null; // the recovery reads its own, after the replay
       states.put(room, state);
     }
     return states;

@@ -43,6 +43,7 @@ final class RoomState {
   long heldUntilMillis;
   String subscriptionJti;
   EventId deltaFloor;
+  dev.relay.engine.stream.OpenMessages pendingSnapshot;
 
   RoomState(String room) {
     this.offsetKey = ResumeOffset.key(room);

@@ -40,8 +40,12 @@ final class Snapshots {
   /** Reads the open messages of every room, in parallel; fails if any read fails. */
   static CompletableFuture<Map<String, OpenMessages>> read(EventLog log, List<String> rooms) {
     Map<String, CompletableFuture<OpenMessages>> reads = new HashMap<>();
-    for (String room : rooms) {
-      reads.put(room, log.openMessages(room).toCompletableFuture());
+    try {
+      for (String room : rooms) {
+        reads.put(room, log.openMessages(room).toCompletableFuture());
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
         .thenApply(

@@ -8,6 +8,7 @@ import dev.relay.engine.EngineUnavailableException;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
 import dev.relay.engine.StoredEvent;
+import dev.relay.engine.memory.MemoryEventLog;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.TokenVerifier;
 import dev.relay.gateway.hub.Delivery;
@@ -142,7 +143,7 @@ class ClientSessionTest {
               null),
           new SessionServices(
               hub,
-              null,
+              new MemoryEventLog(),
               new TokenVerifier(
                   List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
                   Duration.ofHours(1),
