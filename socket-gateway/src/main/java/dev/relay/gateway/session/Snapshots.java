@@ -12,7 +12,6 @@ import dev.relay.engine.stream.OpenMessages;
 import dev.relay.gateway.hub.Delivery;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +20,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code message.snapshot}s (SPEC §12): what a connection gets, per open streamed message of a
  * room, when it subscribes, recovers or asks for history. The open messages are read ({@link
- * EventLog#openMessages}) after the room's position is known (its follow answered, its replay or
- * history read), in one atomic step with the room's newest id A. The connection then gets one
- * snapshot per open message, and of the deltas only those after A ({@link RoomState#deltaFloor}):
- * every delta at or before A is in a snapshot or belongs to a message completed by A (whose {@code
- * message.completed} the connection gets as any other event). So no piece is missing or doubled.
+ * EventLog#openMessages}) after the room's position is known: once its follow answered (before the
+ * answer to a subscribe or a connect; sent when the room is released), or once its replay or
+ * history was read ({@link Recovery}); in one atomic step with the room's newest id A. The
+ * connection then gets one snapshot per open message, and of the deltas only those after A ({@link
+ * RoomState#deltaFloor}): every delta at or before A is in a snapshot or belongs to a message
+ * completed by A (whose {@code message.completed} the connection gets as any other event). So no
+ * piece is missing or doubled.
  *
  * <p>A snapshot's envelope {@code id} is the room's position on this connection when it is sent
  * (the last event delivered there, or the start position): a valid resume point that skips nothing
@@ -88,12 +89,5 @@ final class Snapshots {
         true,
         EnvelopeCodec.withId(envelope, id.toString()),
         null);
-  }
-
-  /** Rooms of {@code names}, kept in order, for a read. */
-  static List<String> list(Iterable<String> names) {
-    List<String> out = new ArrayList<>();
-    names.forEach(out::add);
-    return out;
   }
 }
