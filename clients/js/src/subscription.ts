@@ -34,7 +34,16 @@ export class Subscription {
 
   /** @internal Hands an event to the app once: a repeated id (e.g. a replay overlapping live delivery) is dropped. */
   deliver(event: Envelope): void {
-    if (this.ended || this.recent.has(event.id)) {
+    if (this.ended) {
+      return;
+    }
+    if (event.type === "message.snapshot") {
+      // Made by the relay, not a new event: its id is the room's position, which may equal an id
+      // already delivered (docs/streaming.md). Never dropped as a repeat, never a resume point.
+      call(this.options.onEvent, event);
+      return;
+    }
+    if (this.recent.has(event.id)) {
       return;
     }
     this.recent.add(event.id);

@@ -65,6 +65,19 @@ test("delivers each event of a subscribed room once, and nothing of other rooms"
   relay.close();
 });
 
+test("a message.snapshot is delivered although its id repeats one, and is not the resume point", async () => {
+  const relay = client();
+  const ws = await connected(relay);
+  const got = [];
+  relay.subscribe("conversation:7", { onEvent: (e) => got.push(`${e.type} ${e.id}`) });
+  subscribedReply(ws, "conversation:7");
+  ws.receive({ type: "event", event: envelope("conversation:7", "1", "message.completed") });
+  ws.receive({ type: "event", event: envelope("conversation:7", "1", "message.snapshot") });
+  ws.receive({ type: "event", event: envelope("conversation:7", "2", "message.delta") });
+  assert.deepEqual(got, ["message.completed 1", "message.snapshot 1", "message.delta 2"]);
+  relay.close();
+});
+
 test("reports the history count the server sends, then delivers those events first", async () => {
   const relay = client();
   const ws = await connected(relay);

@@ -83,6 +83,9 @@ public final class Publisher {
                     if (error != null) {
                       throw translate(error);
                     }
+                    if (appended.isRejected()) {
+                      throw translate(StreamRefusals.problem(appended.rejected()));
+                    }
                     metrics.accepted(appended.room(), appended.duplicate());
                     return appended;
                   });
@@ -216,6 +219,12 @@ public final class Publisher {
                       appended -> {
                         for (int k = 0; k < slots.size(); k++) {
                           Appended one = appended.get(k);
+                          if (one.isRejected()) {
+                            ProblemException refused = StreamRefusals.problem(one.rejected());
+                            count(refused);
+                            outcomes.set(slots.get(k), BatchOutcome.of(refused));
+                            continue;
+                          }
                           metrics.accepted(one.room(), one.duplicate());
                           outcomes.set(slots.get(k), BatchOutcome.of(one));
                         }

@@ -73,6 +73,12 @@ final class OpenApiDocs {
       description = "unauthorized",
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
   @ApiResponse(
+      responseCode = "409",
+      description =
+          "streamed messages (SPEC §12, docs/streaming.md): out_of_sequence, message_closed,"
+              + " message_too_large, too_many_open_messages; in a batch, per event result",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
       responseCode = "413",
       description = "payload_too_large",
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))

@@ -228,7 +228,7 @@ public final class ClientSession implements Subscriber {
       state.subscriptionJti = allowed.subscription().jti();
     }
     RoomState joined = state;
-    followed(List.of(room))
+    followed(List.of(room), fresh && since == null && history == null)
         .whenComplete(
             (ok, failure) ->
                 SubscribeAnswer.answer(this, room, joined, fresh, since, history, reply, failure));
@@ -360,24 +360,45 @@ public final class ClientSession implements Subscriber {
 
   /**
    * Completes on the executor once every room the session is in has its start position (its follow
-   * answered); fails with the first follow's failure ({@link
-   * dev.relay.engine.EngineUnavailableException} when the store is down). Deliveries of the rooms
-   * stay held until {@link #release}.
+   * answered) and its open streamed messages were read ({@link Snapshots}, sent by {@link
+   * #release}); fails with the first failure ({@link dev.relay.engine.EngineUnavailableException}
+   * when the store is down). Deliveries of the rooms stay held until {@link #release}.
    */
   public CompletionStage<Void> followed() {
-    return followed(new ArrayList<>(rooms.keySet()));
-  }
-
-  private CompletionStage<Void> followed(List<String> names) {
-    return rooms.followed(names, channel.executor(), this::holds);
+    return followed(new ArrayList<>(rooms.keySet()), true);
   }
 
   /**
-   * Sends the deliveries held for every room not being recovered, in arrival order, and delivers
-   * the rooms' events directly from now on. Call once the client was answered.
+   * As {@link #followed()} for {@code names}; without {@code snapshots} when a {@link Recovery}
+   * follows, which reads them itself after its replay.
+   */
+  private CompletionStage<Void> followed(List<String> names, boolean snapshots) {
+    CompletionStage<Void> started = rooms.followed(names, channel.executor(), this::holds);
+    if (!snapshots) {
+      return started;
+    }
+    return started.thenCompose(
+        ok ->
+            Snapshots.read(services.log(), names)
+                .thenAcceptAsync(
+                    open -> {
+                      for (String name : names) {
+                        RoomState state = rooms.get(name);
+                        if (state != null && state.buffer != null) {
+                          state.pendingSnapshot = open.get(name);
+                        }
+                      }
+                    },
+                    channel.executor()));
+  }
+
+  /**
+   * Sends, for every room held and not being recovered, the {@link Snapshots snapshots} of its open
+   * streamed messages read by {@link #followed}, then the deliveries it held, in arrival order, and
+   * delivers the rooms' events directly from now on. Call once the client was answered.
    */
   public void release() {
-    rooms.release(null).forEach(held -> onDelivery(held.delivery()));
+    release(rooms.held(null));
     if (refusedAtStart != null) {
       for (String room : refusedAtStart) {
         channel.send(channel.replies().error(ErrorCodes.FORBIDDEN, "removed from " + room, null));
@@ -417,7 +438,16 @@ public final class ClientSession implements Subscriber {
   }
 
   void release(String room) {
-    rooms.release(room).forEach(held -> onDelivery(held.delivery()));
+    release(rooms.held(room));
+  }
+
+  private void release(List<String> names) {
+    for (String name : names) {
+      RoomState state = rooms.get(name);
+      Snapshots.send(this, name, state, state.pendingSnapshot);
+      state.pendingSnapshot = null;
+    }
+    rooms.release(names).forEach(held -> onDelivery(held.delivery()));
   }
 
   /**
@@ -425,7 +455,8 @@ public final class ClientSession implements Subscriber {
    * passed it, but volatile events are never replayed); the position does not move.
    */
   void receiveBehind(Delivery delivery) {
-    if (!closed && rooms.containsKey(delivery.event().room()) && visible(delivery)) {
+    RoomState state = rooms.get(delivery.event().room());
+    if (!closed && state != null && visible(delivery) && !state.inSnapshot(delivery.event())) {
       channel.sendEvent(delivery);
     }
   }
@@ -489,8 +520,8 @@ public final class ClientSession implements Subscriber {
       return;
     }
     EventId id = delivery.event().id();
-    if (state.covers(id)) {
-      return; // at or before the room's start position, or delivered already
+    if (state.covers(id) || state.inSnapshot(delivery.event())) {
+      return; // at or before the room's start position, delivered already, or in a snapshot
     }
     state.deliveredLive(id);
     channel.sendEvent(delivery);

@@ -112,6 +112,34 @@ class SseIT implements TestPropertyProvider {
     }
   }
 
+  /** SPEC §12 on SSE: a resume mid-stream gets one snapshot, not the missed deltas. */
+  @Test
+  void lastEventIdMidStreamResumesWithOneSnapshotThenTheLaterDeltas() throws Exception {
+    String session = unique("s");
+    String room = "conversation:" + unique("c");
+    String token = gw.token("acct-1", session, List.of("conversation:*"), List.of());
+    String delta = "{\"messageId\":\"m1\",\"conversationId\":\"c1\",\"seq\":%d,\"delta\":\"w%d \"}";
+    String resumeFrom;
+    try (Stream stream = open("?token=" + token + "&rooms=" + room, null)) {
+      gw.publish("session:" + session, "votes.revealed", REVEAL);
+      gw.publish(room, "message.delta", String.format(delta, 1, 1));
+      stream.nextEvent();
+      resumeFrom = stream.nextEvent().id();
+    }
+    for (int seq = 2; seq <= 5; seq++) {
+      gw.publish(room, "message.delta", String.format(delta, seq, seq));
+    }
+    try (Stream stream = open("?token=" + token + "&rooms=" + room, resumeFrom)) {
+      String snapshot = stream.nextEvent().data();
+      assertThat(snapshot)
+          .contains("\"type\":\"message.snapshot\"")
+          .contains("\"seq\":5")
+          .contains("\"content\":\"w1 w2 w3 w4 w5 \"");
+      String next = gw.publish(room, "message.delta", String.format(delta, 6, 6));
+      assertThat(stream.nextEvent().data()).contains("\"id\":\"" + next + "\"");
+    }
+  }
+
   @Test
   void anUnknownLastEventIdStartsWithRecoveredFalse() throws Exception {
     String session = unique("s");

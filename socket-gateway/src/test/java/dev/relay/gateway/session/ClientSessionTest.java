@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.protocol.json.ServerMessages.Member;
+import dev.relay.engine.Appended;
 import dev.relay.engine.EngineUnavailableException;
+import dev.relay.engine.EventDraft;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
 import dev.relay.engine.StoredEvent;
+import dev.relay.engine.memory.MemoryEventLog;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.TokenVerifier;
 import dev.relay.gateway.hub.Delivery;
@@ -128,6 +131,7 @@ class ClientSessionTest {
           },
           FanoutObserver.NONE);
   private final Channel channel = new Channel();
+  private final MemoryEventLog log = new MemoryEventLog();
   private final ClientSession session =
       new ClientSession(
           "c1",
@@ -142,7 +146,7 @@ class ClientSessionTest {
               null),
           new SessionServices(
               hub,
-              null,
+              log,
               new TokenVerifier(
                   List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
                   Duration.ofHours(1),
@@ -225,5 +229,48 @@ class ClientSessionTest {
     feed.follows.get("team:1").complete(START);
     feed.listener.positionLost("team:1", new EventId(3000, 0, "ep2"), "epoch_changed");
     assertThat(channel.out).containsExactly("subscribed team:1", "close 1001");
+  }
+
+  private StoredEvent appendDelta(String room, int seq) {
+    Appended appended =
+        log.append(
+                new EventDraft(
+                    room,
+                    "message.delta",
+                    "{\"messageId\":\"m1\",\"conversationId\":\"c1\",\"seq\":"
+                        + seq
+                        + ",\"delta\":\"d"
+                        + seq
+                        + "\"}",
+                    null,
+                    null,
+                    null,
+                    null))
+            .toCompletableFuture()
+            .join();
+    return new StoredEvent(
+        appended.id(), room, "message.delta", true, appended.envelopeJson(), null);
+  }
+
+  /**
+   * SPEC §12: the snapshot is read after the follow answered, at the room's newest id A; it is sent
+   * right after the answer, with the room's position as its id, and the deltas at or before A are
+   * dropped even when the feed hands them over only later; the deltas after A are delivered.
+   */
+  @Test
+  void aSnapshotFollowsTheAnswerAndTheDeltasItHoldsAreNeverDelivered() {
+    StoredEvent first = appendDelta("team:9", 1);
+    StoredEvent second = appendDelta("team:9", 2);
+    StoredEvent third = appendDelta("team:9", 3);
+    session.subscribe("team:9", null, null, null, recording());
+    feed.listener.event(second); // arrives before the follow answered: held
+    feed.follows.get("team:9").complete(first.id());
+
+    feed.listener.event(third); // at A: in the snapshot
+    StoredEvent fourth = appendDelta("team:9", 4);
+    feed.listener.event(fourth);
+
+    assertThat(channel.out)
+        .containsExactly("subscribed team:9", "event " + first.id(), "event " + fourth.id());
   }
 }
