@@ -43,6 +43,7 @@ public final class ErrorCodes {
    */
   public static final String DISCONNECTED = "disconnected";
 
+  /**
    * A {@code message.delta} whose {@code seq} is neither the next one of its open message nor a
    * repeat (a gap), or a first delta whose {@code seq} is not 1, or a delta that names another
    * conversation than its open message (SPEC §12; see docs/streaming.md).
