@@ -37,6 +37,12 @@ public final class ErrorCodes {
   /** A per-connection cap (rooms, open connections per user) was reached. */
   public static final String LIMIT_EXCEEDED = "limit_exceeded";
 
+  /**
+   * Socket.IO: the backend disconnected the user ({@code POST /v1/users/{sub}/disconnect}, SPEC
+   * §11) with a close code that has no name of its own (the JSON protocol sees the code itself).
+   */
+  public static final String DISCONNECTED = "disconnected";
+
   /** Redis (or another dependency) is unreachable: retry. */
   public static final String UNAVAILABLE = "unavailable";
 

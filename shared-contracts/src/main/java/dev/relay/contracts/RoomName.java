@@ -13,6 +13,9 @@ public record RoomName(String kind, String id) {
   private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@-]{1,128}");
 
+  private static final Pattern PREFIX =
+      Pattern.compile("([a-z][a-z0-9_-]{0,31}(:[A-Za-z0-9._~@-]{0,128})?)?");
+
   /** The longest valid room name: 32 + 1 + 128 characters. */
   public static final int MAX_LENGTH = 161;
 
@@ -44,6 +47,14 @@ public record RoomName(String kind, String id) {
 
   public static boolean isValid(String text) {
     return parse(text).isPresent();
+  }
+
+  /**
+   * True when {@code text} is the start of some valid room name ("" included), e.g. {@code team},
+   * {@code team:} or {@code team:4}: the prefixes that listing rooms accepts.
+   */
+  public static boolean isValidPrefix(String text) {
+    return text != null && text.length() <= MAX_LENGTH && PREFIX.matcher(text).matches();
   }
 
   /** True when {@code text} is a valid room kind (the part before the colon). */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,8 +26,8 @@ public final class MemoryPresenceStore implements PresenceStore {
   /** room → field ({@code instance|connection|sub}) → joinedAt millis. */
   private final Map<String, Map<String, Long>> rooms = new HashMap<>();
 
-  /** room → sub → number of connections (live or not yet swept). */
-  private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+  /** room → sub → number of connections (live or not yet swept); sorted for {@link #rooms}. */
+  private final TreeMap<String, Map<String, Integer>> counts = new TreeMap<>();
 
   /** room → sub → info / state JSON (SPEC §11); removed with the user's last connection. */
   private final Map<String, Map<String, String>> infos = new HashMap<>();
@@ -172,6 +173,34 @@ public final class MemoryPresenceStore implements PresenceStore {
       }
     }
     return CompletableFuture.completedFuture(List.copyOf(lost));
+  }
+
+  @Override
+  public synchronized CompletionStage<RoomPage> rooms(String prefix, String after, int limit) {
+    checkPage(prefix, limit);
+    List<OccupiedRoom> page = new ArrayList<>(Math.min(limit, 64));
+    Map<String, Map<String, Integer>> tail =
+        after == null || after.compareTo(prefix) < 0
+            ? counts.tailMap(prefix, true)
+            : counts.tailMap(after, false);
+    for (Map.Entry<String, Map<String, Integer>> entry : tail.entrySet()) {
+      if (!entry.getKey().startsWith(prefix)) {
+        break;
+      }
+      if (page.size() == limit) {
+        return CompletableFuture.completedFuture(new RoomPage(page, true));
+      }
+      page.add(new OccupiedRoom(entry.getKey(), entry.getValue().size()));
+    }
+    return CompletableFuture.completedFuture(new RoomPage(page, false));
+  }
+
+  /** The arguments every {@link #rooms} implementation checks. */
+  static void checkPage(String prefix, int limit) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (limit < 1 || limit > MAX_ROOMS_PAGE) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_ROOMS_PAGE + ": " + limit);
+    }
   }
 
   @Override

@@ -115,6 +115,20 @@ public interface PresenceStore extends AutoCloseable {
    */
   CompletionStage<List<PresenceLoss>> sweep(int maxRooms);
 
+  /** The most rooms one {@link #rooms} page holds. */
+  int MAX_ROOMS_PAGE = 1000;
+
+  /**
+   * Occupied rooms, cluster-wide: those whose name starts with {@code prefix} ("" for all) and
+   * comes after {@code after} (exclusive; null for the first page), in byte order of their names,
+   * at most {@code limit} (1 to {@link #MAX_ROOMS_PAGE}). A room is listed while it has a present
+   * user; users of a dead instance count until swept. The index behind it is kept in the same
+   * atomic step as {@link #enter}, {@link #exit} and {@link #sweep}, so a room is listed exactly
+   * between its occupation and its vacancy. Pages are consistent per room, not a snapshot: a room
+   * occupied or vacated while paging may or may not appear.
+   */
+  CompletionStage<RoomPage> rooms(String prefix, String after, int limit);
+
   /** How long an instance stays alive after its last heartbeat. */
   Duration instanceTtl();
 

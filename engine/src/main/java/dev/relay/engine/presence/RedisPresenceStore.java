@@ -36,6 +36,7 @@ public final class RedisPresenceStore implements PresenceStore {
       RedisScript.load(RedisPresenceStore.class, "heartbeat.lua");
   private static final RedisScript STATE = RedisScript.load(RedisPresenceStore.class, "state.lua");
   private static final RedisScript SWEEP = RedisScript.load(RedisPresenceStore.class, "sweep.lua");
+  private static final RedisScript ROOMS = RedisScript.load(RedisPresenceStore.class, "rooms.lua");
   private static final int ROOMS_PER_SCRIPT = 50;
 
   private final RedisConnections redis;
@@ -60,7 +61,13 @@ public final class RedisPresenceStore implements PresenceStore {
     }
     int p = RedisKeyLayout.presenceShardOf(room);
     String[] keys = {
-      roomKey(p, room), subsKey(p, room), instanceKey(p, instanceId), liveKey(p), infoKey(p, room)
+      roomKey(p, room),
+      subsKey(p, room),
+      instanceKey(p, instanceId),
+      liveKey(p),
+      infoKey(p, room),
+      occupiedKey(p),
+      countsKey(p)
     };
     String ttl = Long.toString(instanceTtl.toMillis());
     String infoArg = info == null ? "" : info;
@@ -100,7 +107,9 @@ public final class RedisPresenceStore implements PresenceStore {
       subsKey(p, room),
       instanceKey(p, instanceId),
       infoKey(p, room),
-      stateKey(p, room)
+      stateKey(p, room),
+      occupiedKey(p),
+      countsKey(p)
     };
     return redis.call(
         "presence leave",
@@ -158,6 +167,49 @@ public final class RedisPresenceStore implements PresenceStore {
         c -> sweepShard(c, 0, maxRooms, lost).thenApply(budget -> List.copyOf(lost)));
   }
 
+  /**
+   * One {@code rooms.lua} per shard, pipelined, each asked for {@code limit + 1} rooms of its
+   * lexicographic index ({@code ZRANGEBYLEX}); the answers are merged in name order and cut at
+   * {@code limit}, so a page costs at most {@code PRESENCE_SHARDS × (limit + 1)} entries.
+   */
+  @Override
+  public CompletionStage<RoomPage> rooms(String prefix, String after, int limit) {
+    MemoryPresenceStore.checkPage(prefix, limit);
+    String min = after == null || after.compareTo(prefix) < 0 ? "[" + prefix : "(" + after;
+    // Room names are ASCII: every name with the prefix sorts before prefix + U+00FF (UTF-8 C3 BF).
+    String max = prefix.isEmpty() ? "+" : "(" + prefix + "\u00ff";
+    String count = Integer.toString(limit + 1);
+    return redis.call(
+        "presence rooms",
+        c -> {
+          List<CompletableFuture<List<Object>>> each =
+              new ArrayList<>(RedisKeyLayout.PRESENCE_SHARDS);
+          for (int p = 0; p < RedisKeyLayout.PRESENCE_SHARDS; p++) {
+            String[] keys = {occupiedKey(p), countsKey(p)};
+            each.add(
+                ROOMS
+                    .<List<Object>>run(c, ScriptOutputType.MULTI, keys, min, max, count)
+                    .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+              .thenApply(done -> merge(each, limit));
+        });
+  }
+
+  private static RoomPage merge(List<CompletableFuture<List<Object>>> shards, int limit) {
+    List<OccupiedRoom> all = new ArrayList<>();
+    for (CompletableFuture<List<Object>> shard : shards) {
+      List<Object> reply = shard.join();
+      for (int i = 0; i + 1 < reply.size(); i += 2) {
+        all.add(
+            new OccupiedRoom((String) reply.get(i), Integer.parseInt((String) reply.get(i + 1))));
+      }
+    }
+    all.sort(Comparator.comparing(OccupiedRoom::room));
+    boolean more = all.size() > limit;
+    return new RoomPage(more ? all.subList(0, limit) : all, more);
+  }
+
   @Override
   public Duration instanceTtl() {
     return instanceTtl;
@@ -205,7 +257,7 @@ public final class RedisPresenceStore implements PresenceStore {
       String instance,
       List<String> rooms,
       List<PresenceLoss> lost) {
-    String[] keys = new String[2 + 4 * rooms.size()];
+    String[] keys = new String[4 + 4 * rooms.size()];
     String[] args = new String[1 + rooms.size()];
     keys[0] = liveKey(p);
     keys[1] = instanceKey(p, instance);
@@ -217,6 +269,8 @@ public final class RedisPresenceStore implements PresenceStore {
       keys[5 + 4 * j] = stateKey(p, rooms.get(j));
       args[1 + j] = rooms.get(j);
     }
+    keys[keys.length - 2] = occupiedKey(p);
+    keys[keys.length - 1] = countsKey(p);
     return SWEEP
         .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
         .thenAccept(
@@ -264,6 +318,14 @@ public final class RedisPresenceStore implements PresenceStore {
 
   private static String prefix(int p) {
     return "relay:{p" + p + "}:presence:";
+  }
+
+  private static String occupiedKey(int p) {
+    return prefix(p) + "occupied";
+  }
+
+  private static String countsKey(int p) {
+    return prefix(p) + "counts";
   }
 
   private static String liveKey(int p) {

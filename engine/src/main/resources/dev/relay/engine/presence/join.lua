@@ -6,6 +6,8 @@
 -- KEYS[3] instance   relay:{p<N>}:presence:inst:<inst>   hash room -> number of the instance's connections
 -- KEYS[4] live       relay:{p<N>}:presence:live          zset instance -> liveness deadline ms
 -- KEYS[5] info       relay:{p<N>}:presence:info:<room>   hash sub -> info JSON
+-- KEYS[6] occupied   relay:{p<N>}:presence:occupied      zset room -> 0 (lexicographic index of occupied rooms)
+-- KEYS[7] counts     relay:{p<N>}:presence:counts        hash room -> number of present users
 -- ARGV[1] field, ARGV[2] sub, ARGV[3] room, ARGV[4] instance id, ARGV[5] instance TTL ms,
 -- ARGV[6] info JSON ('' for none: clears the user's info; the latest join's info wins)
 --
@@ -27,6 +29,9 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], string.format('%.0f', now)) == 0 then
 end
 redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
 if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then
+  if redis.call('HINCRBY', KEYS[7], ARGV[3], 1) == 1 then
+    redis.call('ZADD', KEYS[6], 0, ARGV[3])
+  end
   if redis.call('HLEN', KEYS[2]) == 1 then
     return 2
   end

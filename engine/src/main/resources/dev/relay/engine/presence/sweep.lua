@@ -5,6 +5,7 @@
 --
 -- KEYS[1] live zset, KEYS[2] the instance's hash (room -> count)
 -- KEYS[4j-1], KEYS[4j], KEYS[4j+1], KEYS[4j+2] room, subs, info and state hashes of room j (j = 1..n)
+-- KEYS[4n+3], KEYS[4n+4] the shard's occupancy index: occupied zset and counts hash (join.lua)
 -- ARGV[1] instance id, ARGV[j+1] room j
 -- Returns {room, sub, vacated, room, sub, vacated, ...}: vacated is '1' when that loss left the
 -- room without users (room.vacated), else '0'.
@@ -18,6 +19,8 @@ if deadline and tonumber(deadline) >= now then
   return {}
 end
 
+local occupiedKey = KEYS[#KEYS - 1]
+local countsKey = KEYS[#KEYS]
 local prefix = ARGV[1] .. '|'
 local lost = {}
 for j = 1, #ARGV - 1 do
@@ -33,6 +36,10 @@ for j = 1, #ARGV - 1 do
         redis.call('HDEL', subsKey, sub)
         redis.call('HDEL', KEYS[4 * j + 1], sub)
         redis.call('HDEL', KEYS[4 * j + 2], sub)
+        if redis.call('HINCRBY', countsKey, room, -1) <= 0 then
+          redis.call('HDEL', countsKey, room)
+          redis.call('ZREM', occupiedKey, room)
+        end
         lost[#lost + 1] = room
         lost[#lost + 1] = sub
         lost[#lost + 1] = redis.call('EXISTS', subsKey) == 0 and '1' or '0'

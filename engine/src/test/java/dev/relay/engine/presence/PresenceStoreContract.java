@@ -335,4 +335,81 @@ public abstract class PresenceStoreContract {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** Pages of {@code limit} rooms with {@code prefix}, concatenated, each page checked full. */
+  private static List<OccupiedRoom> allPages(PresenceStore store, String prefix, int limit) {
+    List<OccupiedRoom> all = new ArrayList<>();
+    String after = null;
+    for (int page = 0; page < 100; page++) {
+      RoomPage next = done(store.rooms(prefix, after, limit));
+      all.addAll(next.rooms());
+      if (!next.more()) {
+        return all;
+      }
+      assertThat(next.rooms()).hasSize(limit);
+      after = next.last();
+    }
+    throw new AssertionError("more than 100 pages");
+  }
+
+  @Test
+  void occupiedRoomsAreListedInNameOrderByPrefixWithUserCountsAcrossPages() {
+    List<PresenceStore> gateways = stores(2, Duration.ofSeconds(30));
+    PresenceStore a = gateways.get(0);
+    PresenceStore b = gateways.get(1);
+    List<OccupiedRoom> expected = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      String room = String.format("list:r%02d", i);
+      done(a.join(room, "alice", "c1", "gw-a"));
+      done(b.join(room, "alice", "c2", "gw-b"));
+      if (i % 3 == 0) {
+        done(b.join(room, "bob", "c3", "gw-b"));
+      }
+      expected.add(new OccupiedRoom(room, i % 3 == 0 ? 2 : 1));
+    }
+    done(a.join("lists:x", "carol", "c4", "gw-a"));
+    done(a.join("other:1", "carol", "c4", "gw-a"));
+
+    assertThat(allPages(b, "list:", 5)).isEqualTo(expected);
+    assertThat(allPages(a, "list:", 1000)).isEqualTo(expected);
+    assertThat(allPages(a, "list", 7)).extracting(OccupiedRoom::room).endsWith("lists:x");
+    assertThat(allPages(a, "", 4)).extracting(OccupiedRoom::room).contains("other:1", "list:r22");
+    assertThat(done(a.rooms("list:r1", null, 100)).rooms()).hasSize(10);
+    assertThat(done(a.rooms("list:", "list:r21", 100)).rooms()).containsExactly(expected.get(22));
+    assertThat(done(a.rooms("none:", null, 10))).isEqualTo(new RoomPage(List.of(), false));
+
+    done(a.leave("list:r00", "alice", "c1", "gw-a"));
+    assertThat(done(a.rooms("list:r00", null, 10)).rooms())
+        .containsExactly(new OccupiedRoom("list:r00", 2));
+    done(b.leave("list:r00", "alice", "c2", "gw-b"));
+    assertThat(done(a.rooms("list:r00", null, 10)).rooms())
+        .containsExactly(new OccupiedRoom("list:r00", 1));
+    done(b.leave("list:r00", "bob", "c3", "gw-b"));
+    assertThat(done(a.rooms("list:r00", null, 10)).rooms()).isEmpty();
+    assertThatThrownBy(() -> a.rooms("", null, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.rooms("", null, 1001)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aSweptInstancesRoomsLeaveTheListing() {
+    List<PresenceStore> gateways = stores(2, SHORT_TTL);
+    PresenceStore dying = gateways.get(0);
+    PresenceStore alive = gateways.get(1);
+    done(dying.join("swept:a", "alice", "c1", "gw-dead"));
+    done(dying.join("swept:b", "alice", "c1", "gw-dead"));
+    done(alive.join("swept:b", "bob", "c2", "gw-live"));
+    assertThat(allPages(alive, "swept:", 10))
+        .containsExactly(new OccupiedRoom("swept:a", 1), new OccupiedRoom("swept:b", 2));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              done(alive.heartbeat("gw-live"));
+              done(alive.sweep(100));
+              assertThat(allPages(alive, "swept:", 10))
+                  .containsExactly(new OccupiedRoom("swept:b", 1));
+            });
+  }
 }

@@ -72,14 +72,7 @@ public final class RoomHistoryReader {
   }
 
   private void admit(String authorization, String signature) {
-    if (!authenticator.authenticate(authorization, signature, NO_BODY)) {
-      throw new ProblemException(
-          401,
-          ErrorCodes.UNAUTHORIZED,
-          "missing or invalid credentials: send Authorization: Bearer <key> or X-Relay-Signature",
-          null,
-          0);
-    }
+    ReadCredentials.require(authenticator, authorization, signature, NO_BODY);
   }
 
   private static int limit(String text) {

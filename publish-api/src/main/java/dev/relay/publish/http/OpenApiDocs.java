@@ -103,6 +103,44 @@ final class OpenApiDocs {
       content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
   @interface ReadProblemResponses {}
 
+  /** The problem-details answers of unsubscribe and disconnect (SPEC §11). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "400",
+      description = "invalid_request, naming the field (room, sub, code, body)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "401",
+      description = "unauthorized (checked before the body is read)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "413",
+      description = "payload_too_large: a body over 4 KiB (refused before it is read)",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "unavailable (Redis down), with Retry-After",
+      content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+  @interface ControlProblemResponses {}
+
+  /** The body of {@code POST /v1/rooms/{room}/unsubscribe}. */
+  @Schema(name = "Unsubscribe", requiredProperties = "sub")
+  record UnsubscribeBody(
+      @Schema(
+              description = "the user to remove (token sub), no control characters",
+              maxLength = 256)
+          String sub) {}
+
+  /** The body of {@code POST /v1/users/{sub}/disconnect} (optional). */
+  @Schema(name = "Disconnect")
+  record DisconnectBody(
+      @Schema(
+              description = "WebSocket close code; default 4003 when absent",
+              minimum = "4000",
+              maximum = "4999")
+          Integer code) {}
+
   /** The answer of {@code GET /v1/rooms/{room}/history}. */
   @Schema(
       name = "HistoryPage",

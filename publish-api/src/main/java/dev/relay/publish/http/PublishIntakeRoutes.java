@@ -16,9 +16,11 @@ import java.util.Map;
  * KiB by default), {@code POST /v1/events:batch} 8 MiB. Each needs credentials: a request whose
  * headers carry neither a valid bearer key nor a well-formed, current signature is refused 401
  * before its body is read. A new route with a body (e.g. {@code :stream}, 16 MiB) gets its line in
- * {@link #limits}; every other route gets {@link IntakeRule#DEFAULT}. A streamed route must also be
- * exempt from {@code RELAY_REQUEST_TIMEOUT}, which would cut a stream off after 10 s: SPEC §12
- * bounds a stream by its idle time and total length instead.
+ * {@link #limits}; the server-side control routes ({@code /v1/rooms/{room}/unsubscribe}, {@code
+ * /v1/users/{sub}/disconnect}) take {@value #CONTROL_BODY_BYTES} bytes with credentials; every
+ * other route gets {@link IntakeRule#DEFAULT}. A streamed route must also be exempt from {@code
+ * RELAY_REQUEST_TIMEOUT}, which would cut a stream off after 10 s: SPEC §12 bounds a stream by its
+ * idle time and total length instead.
  */
 @Singleton
 @Requires(property = "relay.publish.enabled", notEquals = "false")
@@ -26,7 +28,11 @@ import java.util.Map;
 @Requires(classes = NettyServerCustomizer.class)
 public class PublishIntakeRoutes implements IntakeRoutes {
 
+  /** The body limit of the server-side control routes (a small JSON object, SPEC §11). */
+  public static final long CONTROL_BODY_BYTES = 4 * 1024;
+
   private final Map<String, IntakeRule> limits;
+  private final IntakeRule control;
 
   public PublishIntakeRoutes(PublishSettings settings, PublishAuthenticator authenticator) {
     IntakeRule.CredentialCheck credentials =
@@ -39,10 +45,24 @@ public class PublishIntakeRoutes implements IntakeRoutes {
             "/v1/events", single,
             "/events", single,
             "/v1/events:batch", new IntakeRule(settings.maxBatchBodyBytes(), credentials));
+    this.control = new IntakeRule(CONTROL_BODY_BYTES, credentials);
   }
 
   @Override
   public IntakeRule ruleFor(String method, String path) {
-    return method.equals("POST") ? limits.get(path) : null;
+    if (!method.equals("POST")) {
+      return null;
+    }
+    IntakeRule rule = limits.get(path);
+    if (rule == null && isControl(path)) {
+      return control;
+    }
+    return rule;
+  }
+
+  /** {@code /v1/rooms/<room>/unsubscribe} and {@code /v1/users/<sub>/disconnect}. */
+  private static boolean isControl(String path) {
+    return (path.startsWith("/v1/rooms/") && path.endsWith("/unsubscribe"))
+        || (path.startsWith("/v1/users/") && path.endsWith("/disconnect"));
   }
 }

@@ -1,5 +1,8 @@
 package dev.relay.service.engine;
 
+import dev.relay.engine.control.ControlStore;
+import dev.relay.engine.control.MemoryControlStore;
+import dev.relay.engine.control.RedisControlStore;
 import dev.relay.engine.presence.MemoryPresenceStore;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.presence.RedisPresenceStore;
@@ -15,6 +18,7 @@ import dev.relay.engine.session.MemorySessionStore;
 import dev.relay.engine.session.RedisSessionStore;
 import dev.relay.engine.session.SessionStore;
 import dev.relay.service.config.EnvConfig;
+import dev.relay.service.control.ServerControl;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -23,9 +27,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The shared stores next to the event log (presence, recovery sessions, revocations, rate limits):
- * in memory for the memory engine, otherwise on the same Redis (or Redis Cluster) through one
- * shared set of connections. Created lazily, so a service only connects for the stores it uses.
+ * The shared stores next to the event log (presence, recovery sessions, revocations, server-side
+ * control, rate limits): in memory for the memory engine, otherwise on the same Redis (or Redis
+ * Cluster) through one shared set of connections. Created lazily, so a service only connects for
+ * the stores it uses.
  */
 @Factory
 public class StoresFactory {
@@ -62,6 +67,29 @@ public class StoresFactory {
     return redis
         .<RevocationStore>map(RedisRevocationStore::new)
         .orElseGet(MemoryRevocationStore::new);
+  }
+
+  /**
+   * Removals from rooms are kept as long as a token issued before one can still be accepted: {@code
+   * RELAY_TOKEN_MAX_LIFETIME} plus {@code RELAY_TOKEN_SKEW} (the gateway's settings of the same
+   * names; publish-api reads them here too, so set them alike on both).
+   */
+  @Singleton
+  @Bean(preDestroy = "close")
+  ControlStore controlStore(Optional<RedisConnections> redis, EnvConfig config) {
+    Duration keep =
+        config
+            .duration("RELAY_TOKEN_MAX_LIFETIME", Duration.ofSeconds(300), Duration.ofSeconds(10))
+            .plus(config.duration("RELAY_TOKEN_SKEW", Duration.ofSeconds(30), Duration.ZERO));
+    return redis
+        .<ControlStore>map(r -> new RedisControlStore(r, keep, Duration.ofSeconds(60)))
+        .orElseGet(() -> new MemoryControlStore(keep));
+  }
+
+  /** Server-side control over the shared stores, for publish-api and the admin API. */
+  @Singleton
+  ServerControl serverControl(PresenceStore presence, ControlStore control) {
+    return new ServerControl(presence, control);
   }
 
   @Singleton

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param info the token's {@code info} claim as compact JSON (an object of at most {@link
  *     dev.relay.contracts.protocol.ClientMessageDecoder#MAX_PRESENCE_DATA} bytes), or null: the
  *     user's presence info (SPEC §11)
+ * @param issuedAt the token's {@code iat} (whole seconds), or null when unknown: a removal from a
+ *     room (SPEC §11) refuses tokens issued before it
  */
 public record ConnectionGrant(
     String sub,
@@ -24,7 +26,21 @@ public record ConnectionGrant(
     Set<Scope> scopes,
     Instant expiresAt,
     String jti,
-    String info) {
+    String info,
+    Instant issuedAt) {
+
+  /** A grant whose issue time is unknown (treated as issued before any removal). */
+  public ConnectionGrant(
+      String sub,
+      String sessionId,
+      Set<String> autoJoin,
+      Set<String> wildcardKinds,
+      Set<Scope> scopes,
+      Instant expiresAt,
+      String jti,
+      String info) {
+    this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, null);
+  }
 
   public ConnectionGrant {
     autoJoin = Set.copyOf(autoJoin);

@@ -85,7 +85,7 @@ public final class TokenVerifier {
       if (jti != null && revocations.isRevoked(jti)) {
         return TokenCheck.unauthorized("revoked jti");
       }
-      return grant(claims, sub, exp.toInstant(), jti);
+      return grant(claims, sub, iat.toInstant(), exp.toInstant(), jti);
     } catch (InvalidToken e) {
       return TokenCheck.unauthorized(e.getMessage());
     } catch (ParseException | RuntimeException e) {
@@ -121,7 +121,8 @@ public final class TokenVerifier {
       if (jti != null && revocations.isRevoked(jti)) {
         return TokenCheck.unauthorized("revoked jti");
       }
-      return new TokenCheck.Valid<>(new SubscriptionGrant(room, jti, exp.toInstant()));
+      return new TokenCheck.Valid<>(
+          new SubscriptionGrant(room, jti, exp.toInstant(), iat == null ? null : iat.toInstant()));
     } catch (InvalidToken e) {
       return TokenCheck.unauthorized(e.getMessage());
     } catch (ParseException | RuntimeException e) {
@@ -173,7 +174,7 @@ public final class TokenVerifier {
   }
 
   private static TokenCheck<ConnectionGrant> grant(
-      JWTClaimsSet claims, String sub, Instant exp, String jti) throws ParseException {
+      JWTClaimsSet claims, String sub, Instant iat, Instant exp, String jti) throws ParseException {
     Set<String> autoJoin = new HashSet<>();
     Set<String> wildcardKinds = new HashSet<>();
     String sessionId = claims.getStringClaim("sessionId");
@@ -209,7 +210,7 @@ public final class TokenVerifier {
       }
     }
     return new TokenCheck.Valid<>(
-        new ConnectionGrant(sub, sessionId, autoJoin, wildcardKinds, scopes, exp, jti, info));
+        new ConnectionGrant(sub, sessionId, autoJoin, wildcardKinds, scopes, exp, jti, info, iat));
   }
 
   /** The {@code info} claim as compact JSON, or null when it is not a small enough object. */

@@ -2,6 +2,7 @@ package dev.relay.gateway.server;
 
 import dev.relay.contracts.schema.EventSchemaRegistry;
 import dev.relay.engine.EventLog;
+import dev.relay.engine.control.ControlStore;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.ratelimit.RateLimiter;
 import dev.relay.engine.redis.RedisConnections;
@@ -22,6 +23,7 @@ import dev.relay.gateway.session.ClientEventPublisher;
 import dev.relay.gateway.session.ClientEventSink;
 import dev.relay.gateway.session.ConnectionAdmission;
 import dev.relay.gateway.session.LifecycleSink;
+import dev.relay.gateway.session.RoomRemovals;
 import dev.relay.gateway.session.SchemaEventValidator;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.SessionServices;
@@ -156,7 +158,8 @@ public class GatewayFactory {
       StorePresenceDirectory presence,
       GatewaySettings settings,
       GatewayExtras extras,
-      Optional<WebhookDispatcher> webhook) {
+      Optional<WebhookDispatcher> webhook,
+      ControlStore control) {
     return new SessionServices(
         hub,
         log,
@@ -172,7 +175,8 @@ public class GatewayFactory {
             settings.limits().maxClientPayloadBytes()),
         presence,
         settings.limits(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        RoomRemovals.of(control));
   }
 
   @Singleton

@@ -1,11 +1,13 @@
 package dev.relay.gateway.server;
 
 import dev.relay.contracts.ErrorCodes;
+import dev.relay.engine.control.ControlStore;
 import dev.relay.engine.presence.PresenceStore;
 import dev.relay.engine.revocation.RevocationStore;
 import dev.relay.gateway.hub.Hub;
 import dev.relay.gateway.netty.Heartbeats;
 import dev.relay.gateway.session.CloseCodes;
+import dev.relay.gateway.session.ControlApplier;
 import dev.relay.gateway.session.SessionRegistry;
 import dev.relay.gateway.session.StorePresenceDirectory;
 import dev.relay.gateway.webhook.WebhookDispatcher;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the gateway's background work when the context starts and stops it on shutdown, closing
  * the hub's feed last (after the drain closed the connections); the revocation store (a revoked
- * {@code jti} closes its live connections with 4001 on every instance); and one sweeper thread that
- * every second closes expired tokens and pings silent connections, renews this instance's presence
- * heartbeat, and sweeps the members of crashed instances. Registers the gateway's metrics.
+ * {@code jti} closes its live connections with 4001 on every instance); the control store (SPEC
+ * §11: removals from rooms and disconnects of users, applied to this gateway's connections); and
+ * one sweeper thread that every second closes expired tokens and pings silent connections, renews
+ * this instance's presence heartbeat, and sweeps the members of crashed instances. Registers the
+ * gateway's metrics.
  */
 @Singleton
 @Requires(property = "relay.gateway.enabled", notEquals = "false")
@@ -44,6 +48,7 @@ public class GatewayLifecycle {
   private final Heartbeats heartbeats;
   private final StorePresenceDirectory presence;
   private final RevocationStore revocations;
+  private final ControlStore control;
   private final long presenceBeatEveryTicks;
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(
@@ -60,6 +65,7 @@ public class GatewayLifecycle {
       StorePresenceDirectory presence,
       PresenceStore presenceStore,
       RevocationStore revocations,
+      ControlStore control,
       Hub hub,
       Optional<WebhookDispatcher> webhook,
       MeterRegistry meters) {
@@ -68,6 +74,7 @@ public class GatewayLifecycle {
     this.heartbeats = heartbeats;
     this.presence = presence;
     this.revocations = revocations;
+    this.control = control;
     // Heartbeat three times per TTL, so one late beat never makes this instance look dead.
     this.presenceBeatEveryTicks = Math.max(1, presenceStore.instanceTtl().toSeconds() / 3);
     Gauge.builder("relay_connected_clients", sessions, SessionRegistry::size)
@@ -122,6 +129,15 @@ public class GatewayLifecycle {
             (ok, failure) -> {
               if (failure != null) {
                 LOG.warn("revocation list not loaded yet: {}", failure.toString());
+              }
+            });
+    control.addListener(new ControlApplier(sessions));
+    control
+        .start()
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                LOG.warn("control records not loaded yet: {}", failure.toString());
               }
             });
     sweeper.scheduleWithFixedDelay(this::sweep, 0, 1, TimeUnit.SECONDS);

@@ -58,6 +58,8 @@ public final class ClientSession implements Subscriber {
   private boolean closed;
   private final ConnectionBucket churn;
   private final TokenLedger tokens = new TokenLedger();
+  private final long openedAtMillis;
+  private List<String> refusedAtStart;
 
   public ClientSession(
       String id, ConnectionGrant grant, SessionServices services, ClientChannel channel) {
@@ -67,6 +69,7 @@ public final class ClientSession implements Subscriber {
     this.channel = channel;
     this.expiresAtMillis = grant.expiresAt().toEpochMilli();
     long now = services.clock().millis();
+    this.openedAtMillis = now;
     this.churn = new ConnectionBucket(services.limits().subscribeLimit(), now);
     tokens.add(grant.jti(), expiresAtMillis, now);
   }
@@ -128,6 +131,11 @@ public final class ClientSession implements Subscriber {
     return Instant.ofEpochMilli(expiresAtMillis);
   }
 
+  /** Readable from any thread: when the connection was authenticated (this gateway's clock). */
+  public long openedAtMillis() {
+    return openedAtMillis;
+  }
+
   /** Readable from any thread: when the connection's token expires. */
   public long expiresAtMillis() {
     return expiresAtMillis;
@@ -140,7 +148,9 @@ public final class ClientSession implements Subscriber {
    */
   public Set<String> start() {
     for (String room : grant.autoJoin()) {
-      join(room);
+      if (!refusedAsRemoved(room)) {
+        join(room);
+      }
     }
     return new TreeSet<>(rooms.keySet());
   }
@@ -162,7 +172,7 @@ public final class ClientSession implements Subscriber {
       return false;
     }
     String room = parsed.get().toString();
-    if (!rooms.containsKey(room)) {
+    if (!rooms.containsKey(room) && !refusedAsRemoved(room)) {
       if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
         return false;
       }
@@ -195,7 +205,8 @@ public final class ClientSession implements Subscriber {
     }
     String room = parsed.get().toString();
     RoomAuthorization allowed =
-        RoomAuthorization.check(services.tokens(), grant, parsed.get(), token, id);
+        RoomAuthorization.check(
+            services.tokens(), services.removals(), grant, parsed.get(), token, id);
     if (allowed.refusal() != null) {
       reply.error(allowed.refusal(), "not allowed to join " + room);
       return;
@@ -367,6 +378,40 @@ public final class ClientSession implements Subscriber {
    */
   public void release() {
     rooms.release(null).forEach(held -> onDelivery(held.delivery()));
+    if (refusedAtStart != null) {
+      for (String room : refusedAtStart) {
+        channel.send(channel.replies().error(ErrorCodes.FORBIDDEN, "removed from " + room, null));
+      }
+      refusedAtStart = null;
+    }
+  }
+
+  /**
+   * The user was removed from {@code room} at {@code atMillis} (SPEC §11): leaves it, if it joined
+   * before then (allowing {@link RoomRemovals#SKEW_MILLIS}), and tells the client ({@code
+   * unsubscribed}, reason {@code removed}). Presence and webhooks see a normal leave.
+   */
+  public void removed(String room, long atMillis) {
+    RoomState state = rooms.get(room);
+    if (!closed && state != null && state.joinedAtMillis <= atMillis + RoomRemovals.SKEW_MILLIS) {
+      leave(room);
+      channel.send(channel.replies().left(room, "removed"));
+    }
+  }
+
+  /**
+   * True (and noted, to tell the client after its answer) when the token may not join {@code room}
+   * at connect: it was issued before the user's removal from it.
+   */
+  private boolean refusedAsRemoved(String room) {
+    if (!services.removals().bars(room, grant.sub(), grant.issuedAt())) {
+      return false;
+    }
+    if (refusedAtStart == null) {
+      refusedAtStart = new ArrayList<>(1);
+    }
+    refusedAtStart.add(room);
+    return true;
   }
 
   void release(String room) {
@@ -467,6 +512,7 @@ public final class ClientSession implements Subscriber {
    */
   private RoomState join(String room) {
     RoomState state = new RoomState(room);
+    state.joinedAtMillis = services.clock().millis();
     state.buffer = new ArrayList<>();
     rooms.put(room, state);
     state.start = services.hub().join(room, this).toCompletableFuture();

@@ -1,5 +1,7 @@
 package dev.relay.gateway.session;
 
+import dev.relay.contracts.ErrorCodes;
+
 /** WebSocket close codes the gateway uses (SPEC §5). */
 public final class CloseCodes {
 
@@ -18,4 +20,19 @@ public final class CloseCodes {
   public static final int RATE_LIMITED = 4029;
 
   private CloseCodes() {}
+
+  /**
+   * The error code a protocol without close codes (Socket.IO) reports for a close code: 4001
+   * unauthorized, 4003 forbidden, 4008 token_expired, 4029 rate_limited; any other code of a
+   * server-side disconnect (SPEC §11) {@code disconnected}.
+   */
+  public static String errorCode(int code) {
+    return switch (code) {
+      case UNAUTHORIZED -> ErrorCodes.UNAUTHORIZED;
+      case FORBIDDEN -> ErrorCodes.FORBIDDEN;
+      case TOKEN_EXPIRED -> ErrorCodes.TOKEN_EXPIRED;
+      case RATE_LIMITED -> ErrorCodes.RATE_LIMITED;
+      default -> ErrorCodes.DISCONNECTED;
+    };
+  }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@code heldUntilMillis} is how long the room stays granted without the connection token's
  * say-so: the expiry of the subscription token it was joined with (0 when the connection token
  * grants it), which a refresh checks; {@code subscriptionJti} is that token's id, kept so revoking
- * it closes the connection.
+ * it closes the connection. {@code joinedAtMillis} (this gateway's clock) tells a removal from the
+ * room (SPEC §11) whether the membership predates it.
  */
 final class RoomState {
   final String offsetKey;
@@ -38,6 +39,7 @@ final class RoomState {
   boolean recovering;
   long heldUntilMillis;
   String subscriptionJti;
+  long joinedAtMillis;
 
   RoomState(String room) {
     this.offsetKey = ResumeOffset.key(room);

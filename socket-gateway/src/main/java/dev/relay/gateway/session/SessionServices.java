@@ -14,4 +14,19 @@ public record SessionServices(
     ClientEventPublisher publisher,
     PresenceDirectory presence,
     SessionLimits limits,
-    Clock clock) {}
+    Clock clock,
+    RoomRemovals removals) {
+
+  /** Without server-side removals (tests). */
+  public SessionServices(
+      Hub hub,
+      EventLog log,
+      TokenVerifier tokens,
+      ConnectionAdmission admission,
+      ClientEventPublisher publisher,
+      PresenceDirectory presence,
+      SessionLimits limits,
+      Clock clock) {
+    this(hub, log, tokens, admission, publisher, presence, limits, clock, RoomRemovals.NONE);
+  }
+}

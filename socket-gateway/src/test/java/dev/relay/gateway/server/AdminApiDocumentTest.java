@@ -53,13 +53,27 @@ class AdminApiDocumentTest {
     OpenAPI api = result.getOpenAPI();
 
     Map<String, Operation> secured =
-        Map.of(
-            "GET /admin/rooms", api.getPaths().get("/admin/rooms").getGet(),
-            "GET /admin/rooms/{room}", api.getPaths().get("/admin/rooms/{room}").getGet(),
-            "DELETE /admin/connections/{id}",
-                api.getPaths().get("/admin/connections/{id}").getDelete(),
-            "POST /admin/revocations", api.getPaths().get("/admin/revocations").getPost(),
-            "GET /admin/stats", api.getPaths().get("/admin/stats").getGet());
+        Map.ofEntries(
+            Map.entry(
+                "GET /admin/cluster/rooms", api.getPaths().get("/admin/cluster/rooms").getGet()),
+            Map.entry(
+                "GET /admin/rooms/{room}/events",
+                api.getPaths().get("/admin/rooms/{room}/events").getGet()),
+            Map.entry(
+                "POST /admin/rooms/{room}/unsubscribe",
+                api.getPaths().get("/admin/rooms/{room}/unsubscribe").getPost()),
+            Map.entry(
+                "POST /admin/users/{sub}/disconnect",
+                api.getPaths().get("/admin/users/{sub}/disconnect").getPost()),
+            Map.entry("GET /admin/rooms", api.getPaths().get("/admin/rooms").getGet()),
+            Map.entry(
+                "GET /admin/rooms/{room}", api.getPaths().get("/admin/rooms/{room}").getGet()),
+            Map.entry(
+                "DELETE /admin/connections/{id}",
+                api.getPaths().get("/admin/connections/{id}").getDelete()),
+            Map.entry(
+                "POST /admin/revocations", api.getPaths().get("/admin/revocations").getPost()),
+            Map.entry("GET /admin/stats", api.getPaths().get("/admin/stats").getGet()));
     List<SecurityRequirement> adminKey = List.of(new SecurityRequirement().addList("adminKey"));
     secured.forEach(
         (route, operation) -> {

@@ -3,7 +3,6 @@ package dev.relay.gateway.protocol.socketio;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.protocol.ClientMessage;
 import dev.relay.contracts.protocol.InvalidMessageException;
 import dev.relay.contracts.protocol.socketio.ProtocolException;
@@ -189,10 +188,7 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
       engine.close(reason);
       return;
     }
-    String error =
-        code == CloseCodes.TOKEN_EXPIRED
-            ? ErrorCodes.TOKEN_EXPIRED
-            : code == CloseCodes.FORBIDDEN ? ErrorCodes.FORBIDDEN : ErrorCodes.UNAUTHORIZED;
+    String error = CloseCodes.errorCode(code);
     send(SocketIoReplies.INSTANCE.error(error, reason, null));
     engine.send(SocketPacket.disconnect(SocketPacket.DEFAULT_NAMESPACE).encode());
     context.store().take(pid);
