@@ -4,7 +4,7 @@
 // reveal and reloads; nobody receives a vote's value before the reveal.
 // Usage: node demo-test.mjs <base-url> <screenshot.png>
 // Exits 0 when every step passed; otherwise prints the failed step and exits 1.
-import { launch, newPage, step, expectText } from "./harness.mjs";
+import { newPage, runSteps, step, expectText } from "./harness.mjs";
 
 const [base, screenshot] = process.argv.slice(2);
 
@@ -25,9 +25,7 @@ function recordEvents(page) {
   return events;
 }
 
-const browser = await launch();
-let failed = false;
-try {
+await runSteps(async (browser) => {
   const session = `browser-${Date.now()}`;
   const live = (page) => page.waitForFunction(() => document.getElementById("status").textContent.startsWith("live"));
   const open = async (name) => {
@@ -117,11 +115,4 @@ try {
     await feed.locator(`#events li[data-type="${type}"]`).first().waitFor();
   }
   await expectText(feed.locator('#events li[data-type="votes.revealed"]'), '"value":"8"', "the feed's reveal");
-  step("all steps passed");
-} catch (e) {
-  failed = true;
-  console.log(`browser: FAILED: ${e.message}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -40,3 +40,22 @@ export async function expectText(locator, text, what) {
     throw new Error(`${what}: expected "${text}", saw "${seen}"`);
   });
 }
+
+/**
+ * Launches chromium, runs `steps(browser)`, then prints "all steps passed" or the failure, closes
+ * the browser and exits (0 or 1).
+ */
+export async function runSteps(steps) {
+  const browser = await launch();
+  let failed = false;
+  try {
+    await steps(browser);
+    step("all steps passed");
+  } catch (e) {
+    failed = true;
+    console.log(`browser: FAILED: ${e.message}`);
+  } finally {
+    await browser.close();
+  }
+  process.exit(failed ? 1 : 0);
+}

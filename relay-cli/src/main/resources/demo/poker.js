@@ -152,9 +152,10 @@
     });
     socket.on("unsubscribed", ({ reason }) =>
       status(reason === "removed" ? "an operator removed you from this session" : `left the session (${reason})`));
-    socket.on("error", ({ code }) => status(`server error: ${code}`));
+    let refusal = ""; // the code of the server's last `error` event: why it is about to disconnect us
+    socket.on("error", ({ code }) => status(`server error: ${(refusal = code)}`));
     socket.on("disconnect", (reason) => {
-      if (reason === "io server disconnect") status("disconnected by the server: reload to rejoin");
+      if (reason === "io server disconnect") status(`disconnected by the server (${refusal || "no reason given"}): reload to rejoin`);
       else status("reconnecting…");
     });
     socket.on("connect_error", (err) => status(`cannot connect: ${err.message}`));

@@ -56,6 +56,11 @@ final class DevServer implements AutoCloseable {
     return new DevServer(Map.of());
   }
 
+  /** With these environment variables too (e.g. {@code RELAY_REQUEST_TIMEOUT}). */
+  static DevServer start(Map<String, String> env) throws IOException {
+    return new DevServer(env);
+  }
+
   String url() {
     return "http://localhost:" + port;
   }
