@@ -21,14 +21,15 @@ await runSteps(async (browser) => {
   };
   const status = (player) => player.page.locator("#status");
 
-  step("Alice, Bob and Carol join a session; Alice votes");
+  step("Alice, Bob, Carol and Dave join a session; Alice votes");
   const alice = await join("Alice");
   const bob = await join("Bob");
   const carol = await join("Carol");
+  const dave = await join("Dave");
   await alice.page.click('#cards button[data-card="5"]');
   await expectText(bob.page.locator("#players li", { hasText: "Alice" }), "✓ voted", "Alice's vote on Bob's page");
 
-  step("the admin signs in and finds the room among every gateway's rooms, with 3 members");
+  step("the admin signs in and finds the room among every gateway's rooms, with 4 members");
   const admin = await newPage(browser, "admin", { width: 1300, height: 900 });
   await admin.goto(`${base}/admin`);
   await admin.fill("#key", adminKey);
@@ -36,7 +37,7 @@ await runSteps(async (browser) => {
   await admin.fill("#prefix", "session:admin-");
   await admin.click("#rooms-form button");
   const roomRow = admin.locator("#cluster-rows tr", { hasText: room });
-  await expectText(roomRow, "3", "the room's member count");
+  await expectText(roomRow, "4", "the room's member count");
 
   step("the room shows its members with info and state, and its last events");
   await roomRow.locator("button.room").click();
@@ -52,7 +53,7 @@ await runSteps(async (browser) => {
   await memberAction(bob, "unsubscribe").click();
   await expectText(admin.locator("#confirm-text"), `Remove ${bob.id} from ${room}?`, "the confirm step");
   await admin.click("#confirm-cancel");
-  await expectText(admin.locator("#cluster-rows tr", { hasText: room }), "3", "members after Cancel");
+  await expectText(admin.locator("#cluster-rows tr", { hasText: room }), "4", "members after Cancel");
   if (!(await status(bob).textContent()).startsWith("live")) throw new Error("Cancel removed Bob");
 
   step("Confirm removes him: his page is told, the member list drops him");
@@ -75,6 +76,13 @@ await runSteps(async (browser) => {
   await admin.click("#confirm-ok");
   await expectText(admin.locator("#result"), "done (HTTP 202)", "the result");
   await expectText(status(carol), "disconnected by the server (", "Carol's page after the revocation");
+
+  step("closing Dave's connection from the connections table closes it");
+  await admin.locator("#connection-rows tr", { hasText: dave.id }).locator('button[data-action="close"]').click();
+  await expectText(admin.locator("#confirm-text"), "Close connection", "the confirm step");
+  await admin.click("#confirm-ok");
+  await expectText(admin.locator("#result"), "done (HTTP 204)", "the result");
+  await expectText(status(dave), "disconnected by the server (", "Dave's page after the close");
 
   step("a refused action says why: a revocation without exp");
   await admin.fill("#revoke-jti", "some-jti");
