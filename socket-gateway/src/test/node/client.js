@@ -27,6 +27,7 @@ socket.on("connect_error", (err) => out({ on: "connect_error", message: err.mess
 socket.on("disconnect", (reason) => out({ on: "disconnect", reason }));
 socket.on("event", (envelope, offset) => out({ on: "event", envelope, offset }));
 socket.on("error", (error) => out({ on: "error", error }));
+socket.on("unsubscribed", (notice) => out({ on: "unsubscribed", notice }));
 
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
   const c = JSON.parse(line);

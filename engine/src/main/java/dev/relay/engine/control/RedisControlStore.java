@@ -1,36 +1,30 @@
 package dev.relay.engine.control;
 
+import dev.relay.engine.redis.ChannelMirror;
 import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.redis.RedisScript;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ControlStore} on Redis, modelled on the revocation store: the records are two sorted sets,
  * {@code relay:control:removals} ({@code "<room> <sub>"} → time ms) and {@code
  * relay:control:disconnects} ({@code "<code> <sub>"} → time ms), each written by one Lua script
  * ({@code record.lua}) that also publishes {@code "<r|d> <time> <member>"} on {@code
- * relay:control}. Each instance holds a local copy: loaded at {@link #start()}, kept current from
- * the channel, reloaded in full whenever its Pub/Sub connection (re)subscribes and every {@code
- * resyncInterval}. A channel message is at most {@code 2 + 14 + 1 + 161 + 1 + 256} characters
- * (kind, time, room or code, sub: the API refuses longer ones); anything that does not parse is
- * ignored.
+ * relay:control}. Each instance holds a local copy, kept by a {@link ChannelMirror}: loaded at
+ * {@link #start()}, kept current from the channel, reloaded in full whenever its Pub/Sub connection
+ * (re)subscribes and every {@code resyncInterval}. A channel message is at most {@code 2 + 14 + 1 +
+ * 161 + 1 + 256} characters (kind, time, room or code, sub: the API refuses longer ones); anything
+ * that does not parse is ignored.
  *
  * <p>Listeners and retries run on the daemon thread {@code relay-control}.
  */
@@ -43,12 +37,11 @@ public final class RedisControlStore implements ControlStore {
   /** The longest channel message read; longer ones cannot come from {@code record.lua}. */
   static final int MAX_MESSAGE = 512;
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisControlStore.class);
   private static final RedisScript RECORD = RedisScript.load(RedisControlStore.class, "record.lua");
-  private static final long RETRY_MILLIS = 1000;
 
   private final RedisConnections redis;
   private final Duration resyncInterval;
+  private final ChannelMirror mirror;
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -57,11 +50,6 @@ public final class RedisControlStore implements ControlStore {
             return thread;
           });
   private final ControlRecords records;
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean reloading = new AtomicBoolean();
-  private volatile boolean reloadAgain;
-  private volatile boolean closed;
-  private volatile StatefulRedisPubSubConnection<String, String> channel;
 
   /**
    * @param redis shared connections; not closed by {@link #close()}. A Pub/Sub connection of the
@@ -77,16 +65,12 @@ public final class RedisControlStore implements ControlStore {
     }
     this.resyncInterval = resyncInterval;
     this.records = new ControlRecords(removalKeep, worker);
+    this.mirror = new ChannelMirror(redis, CHANNEL, this::load, this::apply, worker);
   }
 
   @Override
   public CompletionStage<Void> start() {
-    if (started.compareAndSet(false, true)) {
-      subscribe();
-      long every = resyncInterval.toMillis();
-      worker.scheduleWithFixedDelay(this::reload, every, every, TimeUnit.MILLISECONDS);
-    }
-    return load();
+    return mirror.start(resyncInterval);
   }
 
   @Override
@@ -129,12 +113,8 @@ public final class RedisControlStore implements ControlStore {
   /** Stops following signals and closes the store's Pub/Sub connection. */
   @Override
   public void close() {
-    closed = true;
+    mirror.close();
     worker.shutdownNow();
-    StatefulRedisPubSubConnection<String, String> current = channel;
-    if (current != null) {
-      current.closeAsync();
-    }
   }
 
   private CompletionStage<Long> record(String key, String member, Duration keep, String kind) {
@@ -205,92 +185,6 @@ public final class RedisControlStore implements ControlStore {
       records.removed(member, at);
     } else if (message.charAt(0) == 'd' && member.matches("\\d{4} .+")) {
       records.disconnected(member, at);
-    }
-  }
-
-  /** Loads every record; on failure tries again every second until it works or the store closes. */
-  private void reload() {
-    if (closed) {
-      return;
-    }
-    if (!reloading.compareAndSet(false, true)) {
-      reloadAgain = true;
-      return;
-    }
-    load()
-        .whenComplete(
-            (done, failure) -> {
-              reloading.set(false);
-              if (failure != null) {
-                LOG.debug("reloading control records failed, retrying: {}", failure.getMessage());
-                retryLater(this::reload);
-              } else if (reloadAgain) {
-                reloadAgain = false;
-                reload();
-              }
-            });
-  }
-
-  /** Opens the Pub/Sub connection; on failure tries again every second until the store closes. */
-  private void subscribe() {
-    if (closed) {
-      return;
-    }
-    redis
-        .pubSub()
-        .whenComplete(
-            (connection, failure) -> {
-              if (failure != null) {
-                LOG.debug("control channel unavailable, retrying: {}", failure.getMessage());
-                retryLater(this::subscribe);
-              } else {
-                listen(connection);
-              }
-            });
-  }
-
-  private void listen(StatefulRedisPubSubConnection<String, String> connection) {
-    channel = connection;
-    if (closed) {
-      connection.closeAsync();
-      return;
-    }
-    connection.addListener(
-        new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, String message) {
-            if (CHANNEL.equals(channel)) {
-              apply(message);
-            }
-          }
-
-          /** Also called when Lettuce re-subscribes after a reconnect: make up for the gap. */
-          @Override
-          public void subscribed(String channel, long count) {
-            if (CHANNEL.equals(channel)) {
-              reload();
-            }
-          }
-        });
-    connection
-        .async()
-        .subscribe(CHANNEL)
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                connection.closeAsync();
-                retryLater(this::subscribe);
-              }
-            });
-  }
-
-  private void retryLater(Runnable task) {
-    if (!closed) {
-      try {
-        worker.schedule(task, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        LOG.debug("control store closed while retrying");
-      }
     }
   }
 }

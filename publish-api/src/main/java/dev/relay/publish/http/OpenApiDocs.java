@@ -1,6 +1,8 @@
 package dev.relay.publish.http;
 
 import dev.relay.service.http.Problem;
+import dev.relay.service.ops.OpsController;
+import io.micronaut.openapi.annotation.OpenAPIInclude;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
@@ -51,6 +53,8 @@ import java.util.Map;
       description =
           "t=<unix seconds>,v1=<hex HMAC-SHA256(key, \"<t>.<raw body>\")>, accepted within ±300 s")
 })
+// The ops endpoints every service serves (service-common), so the document covers every route.
+@OpenAPIInclude(classes = OpsController.class)
 final class OpenApiDocs {
 
   private static final String PROBLEM = "application/problem+json";

@@ -10,6 +10,11 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -63,11 +68,24 @@ public class OpsController {
   }
 
   @Get("/healthz")
+  @Operation(summary = "Liveness: the process answers")
+  @SecurityRequirements
+  @ApiResponse(responseCode = "200", description = "always {\"status\":\"ok\"}")
   public HealthBody healthz() {
     return new HealthBody("ok");
   }
 
   @Get("/readyz")
+  @Operation(summary = "Readiness: Redis reachable, stream consumer running, not draining")
+  @SecurityRequirements
+  @ApiResponse(
+      responseCode = "200",
+      description = "ready",
+      content = @Content(schema = @Schema(implementation = ReadyBody.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "not ready; failing names the checks",
+      content = @Content(schema = @Schema(implementation = ReadyBody.class)))
   public CompletionStage<HttpResponse<ReadyBody>> readyz() {
     return readiness
         .probe()
@@ -78,6 +96,8 @@ public class OpsController {
   }
 
   @Get("/info")
+  @Operation(summary = "Name, version, commit, uptime, instance id and engine of this process")
+  @SecurityRequirements
   public InfoBody info() {
     java.time.Duration uptime = identity.uptime(clock.instant());
     return new InfoBody(
@@ -92,6 +112,8 @@ public class OpsController {
 
   @Get("/metrics")
   @Produces("text/plain")
+  @Operation(summary = "Prometheus metrics (text exposition format)")
+  @SecurityRequirements
   public HttpResponse<String> metrics() {
     return HttpResponse.ok(prometheus.scrape()).contentType(PROMETHEUS_TEXT);
   }

@@ -1,6 +1,8 @@
 package dev.relay.gateway.server;
 
 import dev.relay.service.http.Problem;
+import dev.relay.service.ops.OpsController;
+import io.micronaut.openapi.annotation.OpenAPIInclude;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -37,6 +39,8 @@ import java.lang.annotation.Target;
     type = SecuritySchemeType.HTTP,
     scheme = "bearer",
     description = "Authorization: Bearer <one of ADMIN_API_KEY>")
+// The ops endpoints every service serves (service-common), so the document covers every route.
+@OpenAPIInclude(classes = OpsController.class)
 final class AdminApiDocs {
 
   private static final String PROBLEM = "application/problem+json";

@@ -16,7 +16,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.serde.annotation.Serdeable;
-import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,9 +105,11 @@ public class AdminDashboardController {
     }
   }
 
-  /** The page's script (public, like the page). */
   @Get(value = "/dashboard.js", produces = "text/javascript")
-  @Hidden
+  @Operation(
+      summary =
+          "The dashboard page's script: static, without secrets (it sends the key the operator"
+              + " typed)")
   HttpResponse<byte[]> script() throws IOException {
     return resource("/admin/dashboard.js", MediaType.of("text/javascript; charset=utf-8"));
   }
