@@ -70,6 +70,8 @@ class OpenApiCoverageIT {
                           + route.getUriMatchTemplate().toPathString().replaceAll("(.)/$", "$1")));
     }
     served.removeIf(route -> route.substring(route.indexOf(' ') + 1).startsWith(DEMO));
+    // Micronaut answers HEAD for every GET route by itself; the GET is what is documented.
+    served.removeIf(route -> route.startsWith("HEAD "));
     Set<String> missing = new TreeSet<>(served);
     missing.removeAll(documented);
     missing.removeAll(NOT_IN_OPENAPI.keySet());

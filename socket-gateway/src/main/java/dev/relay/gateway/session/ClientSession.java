@@ -410,7 +410,9 @@ public final class ClientSession implements Subscriber {
     if (refusedAtStart == null) {
       refusedAtStart = new ArrayList<>(1);
     }
-    refusedAtStart.add(room);
+    if (!refusedAtStart.contains(room)) {
+      refusedAtStart.add(room); // a recovered room may also be a token room: tell once
+    }
     return true;
   }
 
