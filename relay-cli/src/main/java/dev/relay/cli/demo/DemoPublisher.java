@@ -1,6 +1,9 @@
 package dev.relay.cli.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relay.contracts.ErrorCodes;
+import dev.relay.service.http.Problem;
+import dev.relay.service.http.ProblemResponses;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
@@ -41,8 +44,7 @@ public class DemoPublisher {
   }
 
   /** Publishes one event to room {@code session:<session>}; completes with publish-api's answer. */
-  CompletionStage<HttpResponse<String>> publish(
-      String session, String type, Map<String, String> payload) {
+  CompletionStage<HttpResponse<?>> publish(String session, String type, Map<String, ?> payload) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("sessionId", session);
     body.put("event", type);
@@ -62,17 +64,25 @@ public class DemoPublisher {
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build();
     return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
-        .thenApply(
+        .<HttpResponse<?>>thenApply(
             answer ->
                 HttpResponse.<String>status(HttpStatus.valueOf(answer.statusCode()))
                     .contentType(MediaType.APPLICATION_JSON_TYPE)
                     .body(answer.body()));
   }
 
-  static CompletionStage<HttpResponse<String>> badRequest(String detail) {
+  /** A 400 {@code invalid_request} problem: the request has no valid value for {@code field}. */
+  static CompletionStage<HttpResponse<?>> badRequest(String field, String detail) {
     return CompletableFuture.completedFuture(
-        HttpResponse.<String>badRequest()
-            .contentType(MediaType.APPLICATION_JSON_TYPE)
-            .body("{\"code\":\"invalid_request\",\"detail\":\"" + detail + "\"}"));
+        ProblemResponses.of(Problem.of(400, ErrorCodes.INVALID_REQUEST, detail, field), 0));
+  }
+
+  /**
+   * A 409 problem: the action no longer applies to the table (someone advanced or revealed first).
+   * {@code conflict} is the demo app's own code, not one of Relay's (SPEC §2).
+   */
+  static CompletionStage<HttpResponse<?>> conflict(String detail) {
+    return CompletableFuture.completedFuture(
+        ProblemResponses.of(Problem.of(409, "conflict", detail, null), 0));
   }
 }

@@ -19,6 +19,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,11 +28,13 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live admin dashboard (SPEC §8): {@code GET /admin} serves one static page (no secret in it;
- * it asks for the admin key and keeps it in the tab's session storage), which polls {@code GET
- * /admin/stats} every second. The stats are behind the admin key like every other admin endpoint.
- * They are this instance's: counters are monotonic since start, and the page turns them into rates
- * and interval percentiles from the difference between two polls.
+ * The live admin dashboard (SPEC §8): {@code GET /admin} serves one static page and {@code GET
+ * /admin/dashboard.js} its script (no secret in them; the page asks for the admin key and keeps it
+ * in the tab's session storage). The page polls {@code GET /admin/stats} every second, lists every
+ * gateway's rooms, a room's members and last events, and calls the admin API's actions after a
+ * confirm step (docs/observability.md). The stats are behind the admin key like every other admin
+ * endpoint. They are this instance's: counters are monotonic since start, and the page turns them
+ * into rates and interval percentiles from the difference between two polls.
  */
 @Controller("/admin")
 @Requires(property = "relay.gateway.enabled", notEquals = "false")
@@ -45,8 +48,13 @@ public class AdminDashboardController {
   @Serdeable
   public record Latency(long count, double sumSeconds, List<Bucket> buckets) {}
 
+  /**
+   * A connection: the id {@code DELETE /admin/connections/{id}} takes, and the {@code jti} and
+   * expiry of its connection token (what {@code POST /admin/revocations} takes; jti null when the
+   * token has none).
+   */
   @Serdeable
-  public record Conn(String id, String sub) {}
+  public record Conn(String id, String sub, @Nullable String jti, Instant expiresAt) {}
 
   @Serdeable
   public record Stats(
@@ -83,14 +91,27 @@ public class AdminDashboardController {
           "The live dashboard page: static HTML without secrets that asks for the admin key and"
               + " polls /admin/stats")
   HttpResponse<byte[]> page() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/admin/dashboard.html")) {
+    return resource("/admin/dashboard.html", MediaType.TEXT_HTML_TYPE);
+  }
+
+  private HttpResponse<byte[]> resource(String path, MediaType type) throws IOException {
+    try (InputStream in = getClass().getResourceAsStream(path)) {
       if (in == null) {
         return HttpResponse.notFound();
       }
       return HttpResponse.ok(in.readAllBytes())
-          .contentType(MediaType.TEXT_HTML_TYPE)
+          .contentType(type)
           .header("Cache-Control", "no-cache");
     }
+  }
+
+  @Get(value = "/dashboard.js", produces = "text/javascript")
+  @Operation(
+      summary =
+          "The dashboard page's script: static, without secrets (it sends the key the operator"
+              + " typed)")
+  HttpResponse<byte[]> script() throws IOException {
+    return resource("/admin/dashboard.js", MediaType.of("text/javascript; charset=utf-8"));
   }
 
   @Get("/stats")
@@ -105,7 +126,9 @@ public class AdminDashboardController {
       if (connections.size() == MAX_LISTED) {
         break;
       }
-      connections.add(new Conn(e.session().id(), e.session().sub()));
+      connections.add(
+          new Conn(
+              e.session().id(), e.session().sub(), e.session().jti(), e.session().expiresAt()));
     }
     connections.sort(Comparator.comparing(Conn::id));
     List<AdminController.RoomSummary> top =

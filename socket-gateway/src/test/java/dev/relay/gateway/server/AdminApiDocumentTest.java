@@ -93,5 +93,8 @@ class AdminApiDocumentTest {
     assertThat(api.getPaths().get("/admin").getGet().getSecurity())
         .as("the dashboard page itself asks for the key in the browser")
         .isNull();
+    assertThat(api.getPaths().get("/admin/dashboard.js").getGet().getSecurity())
+        .as("the page's script holds no secret either")
+        .isNull();
   }
 }
