@@ -59,7 +59,7 @@ public final class ClientSession implements Subscriber {
   private final ConnectionBucket churn;
   private final TokenLedger tokens = new TokenLedger();
   private final long openedAtMillis;
-  private List<String> refusedAtStart;
+  private final RefusedAtConnect refusedAtConnect;
 
   public ClientSession(
       String id, ConnectionGrant grant, SessionServices services, ClientChannel channel) {
@@ -71,6 +71,7 @@ public final class ClientSession implements Subscriber {
     long now = services.clock().millis();
     this.openedAtMillis = now;
     this.churn = new ConnectionBucket(services.limits().subscribeLimit(), now);
+    this.refusedAtConnect = new RefusedAtConnect(services.removals());
     tokens.add(grant.jti(), expiresAtMillis, now);
   }
 
@@ -148,7 +149,7 @@ public final class ClientSession implements Subscriber {
    */
   public Set<String> start() {
     for (String room : grant.autoJoin()) {
-      if (!refusedAsRemoved(room)) {
+      if (!refusedAtConnect.refuses(room, grant.sub(), grant.issuedAt())) {
         join(room);
       }
     }
@@ -172,7 +173,8 @@ public final class ClientSession implements Subscriber {
       return false;
     }
     String room = parsed.get().toString();
-    if (!rooms.containsKey(room) && !refusedAsRemoved(room)) {
+    if (!rooms.containsKey(room)
+        && !refusedAtConnect.refuses(room, grant.sub(), grant.issuedAt())) {
       if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
         return false;
       }
@@ -378,18 +380,7 @@ public final class ClientSession implements Subscriber {
       return started;
     }
     return started.thenCompose(
-        ok ->
-            Snapshots.read(services.log(), names)
-                .thenAcceptAsync(
-                    open -> {
-                      for (String name : names) {
-                        RoomState state = rooms.get(name);
-                        if (state != null && state.buffer != null) {
-                          state.pendingSnapshot = open.get(name);
-                        }
-                      }
-                    },
-                    channel.executor()));
+        ok -> Snapshots.readHeld(services.log(), names, rooms::get, channel.executor()));
   }
 
   /**
@@ -399,12 +390,7 @@ public final class ClientSession implements Subscriber {
    */
   public void release() {
     release(rooms.held(null));
-    if (refusedAtStart != null) {
-      for (String room : refusedAtStart) {
-        channel.send(channel.replies().error(ErrorCodes.FORBIDDEN, "removed from " + room, null));
-      }
-      refusedAtStart = null;
-    }
+    refusedAtConnect.tell(channel);
   }
 
   /**
@@ -418,23 +404,6 @@ public final class ClientSession implements Subscriber {
       leave(room);
       channel.send(channel.replies().left(room, "removed"));
     }
-  }
-
-  /**
-   * True (and noted, to tell the client after its answer) when the token may not join {@code room}
-   * at connect: it was issued before the user's removal from it.
-   */
-  private boolean refusedAsRemoved(String room) {
-    if (!services.removals().bars(room, grant.sub(), grant.issuedAt())) {
-      return false;
-    }
-    if (refusedAtStart == null) {
-      refusedAtStart = new ArrayList<>(1);
-    }
-    if (!refusedAtStart.contains(room)) {
-      refusedAtStart.add(room); // a recovered room may also be a token room: tell once
-    }
-    return true;
   }
 
   void release(String room) {

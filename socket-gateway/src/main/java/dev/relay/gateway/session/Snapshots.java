@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * {@code message.snapshot}s (SPEC §12): what a connection gets, per open streamed message of a
@@ -55,6 +57,26 @@ final class Snapshots {
               reads.forEach((room, read) -> out.put(room, read.join()));
               return out;
             });
+  }
+
+  /**
+   * Reads the open messages of {@code rooms} and keeps each with its room's state (see {@link
+   * RoomState#pendingSnapshot}) until the room is released, for rooms still held; completes on
+   * {@code executor}, which confines the states.
+   */
+  static CompletableFuture<Void> readHeld(
+      EventLog log, List<String> rooms, Function<String, RoomState> states, Executor executor) {
+    return read(log, rooms)
+        .thenAcceptAsync(
+            open -> {
+              for (String room : rooms) {
+                RoomState state = states.apply(room);
+                if (state != null && state.buffer != null) {
+                  state.pendingSnapshot = open.get(room);
+                }
+              }
+            },
+            executor);
   }
 
   /**
