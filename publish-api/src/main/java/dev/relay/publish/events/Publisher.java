@@ -78,14 +78,7 @@ public final class Publisher {
                           ? CompletableFuture.<Appended>failedFuture(refused)
                           : eventLog.append(draft))
               .toCompletableFuture()
-              .handle(
-                  (appended, error) -> {
-                    if (error != null) {
-                      throw translate(error);
-                    }
-                    metrics.accepted(appended.room(), appended.duplicate());
-                    return appended;
-                  });
+              .handle(this::stored);
     } catch (ProblemException e) {
       count(e);
       result = CompletableFuture.failedFuture(e);
@@ -175,19 +168,16 @@ public final class Publisher {
    */
   public CompletionStage<Appended> appendLine(EventDraft draft) {
     long start = System.nanoTime();
-    CompletableFuture<Appended> result =
-        eventLog
-            .append(draft)
-            .toCompletableFuture()
-            .handle(
-                (appended, error) -> {
-                  if (error != null) {
-                    throw translate(error);
-                  }
-                  metrics.accepted(appended.room(), appended.duplicate());
-                  return appended;
-                });
-    return finish(result, start, start);
+    return finish(eventLog.append(draft).toCompletableFuture().handle(this::stored), start, start);
+  }
+
+  /** The outcome of one append: counted, failures translated to the client's problem. */
+  private Appended stored(Appended appended, Throwable error) {
+    if (error != null) {
+      throw translate(error);
+    }
+    metrics.accepted(appended.room(), appended.duplicate());
+    return appended;
   }
 
   /**

@@ -2,11 +2,11 @@ package dev.relay.publish.it;
 
 import static dev.relay.publish.it.HttpProbe.KEYS;
 import static dev.relay.publish.it.StreamPublishIT.delta;
+import static dev.relay.publish.it.StreamUpload.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.engine.EventLog;
 import dev.relay.publish.it.RawHttp.Answer;
 import dev.relay.testkit.RedisProcess;
@@ -36,7 +36,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StreamFaultsIT implements TestPropertyProvider {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final RedisProcess redis = RedisProcess.start();
 
   @Inject EmbeddedServer server;
@@ -58,14 +57,6 @@ class StreamFaultsIT implements TestPropertyProvider {
   @AfterAll
   void stopRedis() {
     redis.close();
-  }
-
-  private static JsonNode json(Answer answer) {
-    try {
-      return JSON.readTree(answer.body());
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + answer.body(), e);
-    }
   }
 
   @Test

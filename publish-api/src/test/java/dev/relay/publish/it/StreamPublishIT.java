@@ -2,11 +2,11 @@ package dev.relay.publish.it;
 
 import static dev.relay.publish.it.HttpProbe.KEYS;
 import static dev.relay.publish.it.HttpProbe.KEY_A;
+import static dev.relay.publish.it.StreamUpload.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.engine.EventLog;
 import dev.relay.publish.it.RawHttp.Answer;
 import dev.relay.testkit.TestRedis;
@@ -33,8 +33,6 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamPublishIT implements TestPropertyProvider {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject EmbeddedServer server;
   @Inject EventLog eventLog;
@@ -63,14 +61,6 @@ class StreamPublishIT implements TestPropertyProvider {
 
   private static String conversation() {
     return "c-" + UUID.randomUUID();
-  }
-
-  private static JsonNode json(Answer answer) {
-    try {
-      return JSON.readTree(answer.body());
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + answer.body(), e);
-    }
   }
 
   @Test

@@ -2,7 +2,10 @@ package dev.relay.publish.it;
 
 import static dev.relay.publish.it.HttpProbe.KEY_A;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.publish.it.RawHttp.Answer;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 final class StreamUpload implements AutoCloseable {
 
   static final String PATH = "/v1/events:stream";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final RawHttp http;
 
   private StreamUpload(RawHttp http) {
@@ -58,6 +62,15 @@ final class StreamUpload implements AutoCloseable {
   StreamUpload end() {
     http.send("0\r\n\r\n");
     return this;
+  }
+
+  /** An answer's body as JSON. */
+  static JsonNode json(Answer answer) {
+    try {
+      return JSON.readTree(answer.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + answer.body(), e);
+    }
   }
 
   Answer read() {
