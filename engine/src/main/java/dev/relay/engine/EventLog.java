@@ -1,6 +1,7 @@
 package dev.relay.engine;
 
 import dev.relay.contracts.EventId;
+import dev.relay.engine.stream.OpenMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +26,10 @@ import java.util.concurrent.CompletionStage;
  *       one atomic step, so concurrent duplicates store one entry.
  *   <li>A failed append (e.g. Redis unreachable) stored nothing that a retry with the same nonce
  *       could duplicate.
+ *   <li>A {@code message.delta} or {@code message.completed} (SPEC §12) updates its message's
+ *       accumulated text in the same atomic step as its append, or is refused with nothing stored
+ *       ({@link Appended#rejected}); see {@code docs/streaming.md} for the seq rules and {@link
+ *       dev.relay.engine.stream.MessageLimits} for the bounds.
  * </ul>
  *
  * <p>All methods are thread-safe and never block the caller.
@@ -60,6 +65,13 @@ public interface EventLog extends AutoCloseable {
    * (volatile ones included), so a room full of volatile events answers fewer, with {@code more}.
    */
   CompletionStage<History> history(String room, int limit, EventId before);
+
+  /**
+   * The room's open streamed messages (SPEC §12: each {@code message.delta} appended and not yet
+   * {@code message.completed}, within retention of its last delta) with their text, read in one
+   * atomic step with the room's newest id: see {@link OpenMessages}. A read only.
+   */
+  CompletionStage<OpenMessages> openMessages(String room);
 
   /**
    * Opens a feed that delivers the live events of the rooms it follows to {@code listener}. A

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * here, the {@link Feed}'s per-room delivery in {@link FeedContract}. Subclasses only say how to
  * open a fresh log ({@link #open}).
  */
-public abstract class EventLogContract extends FeedContract {
+public abstract class EventLogContract extends StreamedMessageContract {
 
   @Test
   void anAppendRoundTripsEveryEnvelopeFieldToFeedAndReplay() {

@@ -37,6 +37,22 @@ public final class ErrorCodes {
   /** A per-connection cap (rooms, open connections per user) was reached. */
   public static final String LIMIT_EXCEEDED = "limit_exceeded";
 
+  /**
+   * A {@code message.delta} whose {@code seq} is neither the next one of its open message nor a
+   * repeat (a gap), or a first delta whose {@code seq} is not 1, or a delta that names another
+   * conversation than its open message (SPEC §12; see docs/streaming.md).
+   */
+  public static final String OUT_OF_SEQUENCE = "out_of_sequence";
+
+  /** A {@code message.delta} for a message that was completed (within the room's retention). */
+  public static final String MESSAGE_CLOSED = "message_closed";
+
+  /** A {@code message.delta} that would take its message's accumulated text over the cap. */
+  public static final String MESSAGE_TOO_LARGE = "message_too_large";
+
+  /** A first {@code message.delta} while the room already has the most open messages. */
+  public static final String TOO_MANY_OPEN_MESSAGES = "too_many_open_messages";
+
   /** Redis (or another dependency) is unreachable: retry. */
   public static final String UNAVAILABLE = "unavailable";
 

@@ -15,6 +15,9 @@ import dev.relay.engine.StoredEvent;
 import dev.relay.engine.feed.LiveSink;
 import dev.relay.engine.feed.LiveSource;
 import dev.relay.engine.feed.RoomFeed;
+import dev.relay.engine.stream.MessageLimits;
+import dev.relay.engine.stream.MessagePart;
+import dev.relay.engine.stream.OpenMessages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +53,7 @@ public final class MemoryEventLog implements EventLog {
   private final Duration idempotencyWindow;
   private final int maxRoomEvents;
   private final int repairMax;
+  private final MessageLimits messageLimits;
 
   /** Guarded by {@code lock}. */
   private final Map<String, MemoryRoom> rooms = new HashMap<>();
@@ -78,6 +82,17 @@ public final class MemoryEventLog implements EventLog {
    */
   public MemoryEventLog(
       Duration retention, Duration idempotencyWindow, int maxRoomEvents, int repairMax) {
+    this(retention, idempotencyWindow, maxRoomEvents, repairMax, MessageLimits.DEFAULTS);
+  }
+
+  /** As above, with other streamed-message bounds. */
+  public MemoryEventLog(
+      Duration retention,
+      Duration idempotencyWindow,
+      int maxRoomEvents,
+      int repairMax,
+      MessageLimits messageLimits) {
+    this.messageLimits = messageLimits;
     if (retention.isNegative() || retention.isZero() || idempotencyWindow.isNegative()) {
       throw new IllegalArgumentException("retention and idempotency window must be positive");
     }
@@ -133,6 +148,26 @@ public final class MemoryEventLog implements EventLog {
   }
 
   @Override
+  public CompletionStage<OpenMessages> openMessages(String room) {
+    synchronized (lock) {
+      if (closed) {
+        return closedFailure();
+      }
+      MemoryRoom r = rooms.get(room);
+      long now = System.currentTimeMillis();
+      return CompletableFuture.completedFuture(
+          r == null
+              ? OpenMessages.none()
+              : new OpenMessages(r.last(), r.messages.snapshot(now, roomTtlMillis())));
+    }
+  }
+
+  /** How long an open message outlives its last delta: the room's idle lifetime, as in Redis. */
+  private long roomTtlMillis() {
+    return retention.plus(IDLE_GRACE).toMillis();
+  }
+
+  @Override
   public Feed openFeed(FeedListener listener) {
     return new RoomFeed(new Source(), listener, repairMax);
   }
@@ -175,6 +210,16 @@ public final class MemoryEventLog implements EventLog {
       r = new MemoryRoom(now);
       rooms.put(room, r);
     }
+    MessagePart part = MessagePart.of(draft).orElse(null);
+    if (part != null) {
+      MemoryMessages.Check check = r.messages.check(part, now, roomTtlMillis(), messageLimits);
+      if (check.rejected() != null) {
+        return Appended.rejected(room, check.rejected());
+      }
+      if (check.duplicateOf() != null) {
+        return new Appended(check.duplicateOf(), room, true, null);
+      }
+    }
     EventId previous = r.last();
     EventId id = r.nextId(now);
     String stored =
@@ -198,6 +243,9 @@ public final class MemoryEventLog implements EventLog {
     r.add(event, now - retention.toMillis(), maxRoomEvents);
     if (draft.nonce() != null) {
       r.rememberNonce(draft.nonce(), id, now + idempotencyWindow.toMillis());
+    }
+    if (part != null) {
+      r.messages.apply(part, id, now, roomTtlMillis());
     }
     for (Source source : sources) {
       if (source.rooms.contains(room)) {

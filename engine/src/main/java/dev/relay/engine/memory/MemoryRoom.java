@@ -37,6 +37,9 @@ final class MemoryRoom {
   private long appended;
   long touchedMillis;
 
+  /** The room's open streamed messages (SPEC §12). */
+  final MemoryMessages messages = new MemoryMessages();
+
   /** Insertion order is expiry order, because the window is the same for every nonce. */
   private final LinkedHashMap<String, Nonce> nonces = new LinkedHashMap<>();
 

@@ -14,6 +14,9 @@ import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.UnsupportedServerException;
 import dev.relay.engine.feed.RoomFeed;
+import dev.relay.engine.stream.MessageLimits;
+import dev.relay.engine.stream.MessagePart;
+import dev.relay.engine.stream.OpenMessages;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -53,6 +56,7 @@ public final class RedisEventLog implements EventLog {
   private final RedisEngineSettings settings;
   private final RedisConnections redis;
   private final RoomReads reads;
+  private final MessageLimits messageLimits;
 
   /**
    * Connects lazily: construction does not fail when Redis is down; the first calls do, with {@link
@@ -61,7 +65,13 @@ public final class RedisEventLog implements EventLog {
    * @param url {@code redis://[user:password@]host:port[/db]} or {@code rediss://…}
    */
   public RedisEventLog(String url, RedisEngineSettings settings) {
+    this(url, settings, MessageLimits.DEFAULTS);
+  }
+
+  /** As {@link #RedisEventLog(String, RedisEngineSettings)} with other streamed-message bounds. */
+  public RedisEventLog(String url, RedisEngineSettings settings, MessageLimits messageLimits) {
     this.settings = settings;
+    this.messageLimits = messageLimits;
     this.redis = new RedisConnections(url, settings.cluster(), settings.commandTimeout());
     this.reads = new RoomReads(redis, settings);
   }
@@ -143,6 +153,12 @@ public final class RedisEventLog implements EventLog {
     return reads.history(room, limit, before);
   }
 
+  /** One read-only {@code snapshot.lua} on the room's slot. */
+  @Override
+  public CompletionStage<OpenMessages> openMessages(String room) {
+    return reads.openMessages(room);
+  }
+
   /**
    * A {@link RoomFeed} over a new {@link RedisLiveSource}: its own Pub/Sub connections (one per
    * node serving followed rooms), closed with the feed.
@@ -180,19 +196,19 @@ public final class RedisEventLog implements EventLog {
   private CompletionStage<Appended> appendWith(
       RedisClusterAsyncCommands<String, String> c, EventDraft draft, boolean evalFallback) {
     String room = draft.room();
-    String[] keys =
-        draft.nonce() == null
-            ? new String[] {
-              RedisKeyLayout.roomStream(room),
-              RedisKeyLayout.roomMeta(room),
-              RedisKeyLayout.roomChannel(room)
-            }
-            : new String[] {
-              RedisKeyLayout.roomStream(room),
-              RedisKeyLayout.roomMeta(room),
-              RedisKeyLayout.roomNonce(room, draft.nonce()),
-              RedisKeyLayout.roomChannel(room)
-            };
+    MessagePart part = MessagePart.of(draft).orElse(null);
+    List<String> keys = new ArrayList<>(7);
+    keys.add(RedisKeyLayout.roomStream(room));
+    keys.add(RedisKeyLayout.roomMeta(room));
+    if (draft.nonce() != null) {
+      keys.add(RedisKeyLayout.roomNonce(room, draft.nonce()));
+    }
+    if (part != null) {
+      keys.add(RedisKeyLayout.roomOpenMessages(room));
+      keys.add(RedisKeyLayout.roomMessageText(room, part.messageId()));
+      keys.add(RedisKeyLayout.roomMessageDone(room, part.messageId()));
+    }
+    keys.add(RedisKeyLayout.roomChannel(room));
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String envelope =
         EnvelopeCodec.encodeWithoutId(
@@ -212,14 +228,26 @@ public final class RedisEventLog implements EventLog {
       draft.type(),
       EventType.isVolatile(draft.type()) ? "1" : "0",
       traceparentField(draft.traceparent()),
-      envelope
+      envelope,
+      part == null ? "" : part.completion() ? "c" : "d",
+      part == null ? "" : part.messageId(),
+      part == null ? "" : part.conversationId(),
+      part == null ? "0" : Long.toString(part.seq()),
+      part == null ? "" : part.delta(),
+      Integer.toString(messageLimits.maxContentBytes()),
+      Integer.toString(messageLimits.maxOpenMessages()),
+      Long.toString(now.toEpochMilli())
     };
+    String[] keyArray = keys.toArray(String[]::new);
     CompletionStage<List<Object>> run =
         evalFallback
-            ? APPEND.run(c, ScriptOutputType.MULTI, keys, args)
-            : APPEND.runLoaded(c, ScriptOutputType.MULTI, keys, args);
+            ? APPEND.run(c, ScriptOutputType.MULTI, keyArray, args)
+            : APPEND.runLoaded(c, ScriptOutputType.MULTI, keyArray, args);
     return run.thenApply(
         reply -> {
+          if ("R".equals(reply.get(2))) {
+            return Appended.rejected(room, (String) reply.get(3));
+          }
           EventId id = EventId.ofStreamId((String) reply.get(0), (String) reply.get(1));
           boolean duplicate = "1".equals(reply.get(2));
           return new Appended(

@@ -8,6 +8,8 @@ import dev.relay.engine.EventLog;
 import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
+import dev.relay.engine.stream.OpenMessage;
+import dev.relay.engine.stream.OpenMessages;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,7 @@ final class RoomReads {
   private static final RedisScript HEAD = RedisScript.load(RoomReads.class, "head.lua");
   private static final RedisScript READ = RedisScript.load(RoomReads.class, "read.lua");
   private static final RedisScript HISTORY = RedisScript.load(RoomReads.class, "history.lua");
+  private static final RedisScript SNAPSHOT = RedisScript.load(RoomReads.class, "snapshot.lua");
   private static final int FIELDS_PER_ENTRY = 5;
   private static final int HISTORY_FIELDS = 4;
 
@@ -102,6 +105,38 @@ final class RoomReads {
             HISTORY
                 .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
                 .thenApply(reply -> toHistory(room, reply)));
+  }
+
+  /** One {@code snapshot.lua}: see {@link dev.relay.engine.EventLog#openMessages}. */
+  CompletionStage<OpenMessages> openMessages(String room) {
+    String[] keys = {RedisKeyLayout.roomMeta(room), RedisKeyLayout.roomOpenMessages(room)};
+    String[] args = {
+      RedisKeyLayout.roomMessageTextPrefix(room),
+      Long.toString(System.currentTimeMillis() - settings.roomTtl().toMillis())
+    };
+    return redis.call(
+        "snapshot",
+        c ->
+            SNAPSHOT
+                .<List<Object>>run(c, ScriptOutputType.MULTI, keys, args)
+                .thenApply(RoomReads::toOpenMessages));
+  }
+
+  private static OpenMessages toOpenMessages(List<Object> reply) {
+    String epoch = (String) reply.get(0);
+    if (epoch.isEmpty()) {
+      return OpenMessages.none();
+    }
+    List<OpenMessage> messages = new ArrayList<>((reply.size() - 2) / 4);
+    for (int i = 2; i + 4 <= reply.size(); i += 4) {
+      messages.add(
+          new OpenMessage(
+              (String) reply.get(i),
+              (String) reply.get(i + 1),
+              Long.parseLong((String) reply.get(i + 2)),
+              (String) reply.get(i + 3)));
+    }
+    return new OpenMessages(EventId.ofStreamId((String) reply.get(1), epoch), messages);
   }
 
   private static History toHistory(String room, List<Object> reply) {

@@ -14,6 +14,7 @@ import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.redis.RedisScript;
+import dev.relay.engine.stream.OpenMessages;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -118,7 +119,8 @@ public final class LegacyMirror implements EventLog {
                       for (int i = 0; i < drafts.size(); i++) {
                         EventDraft draft = drafts.get(i);
                         Appended result = appended.get(i);
-                        if (!result.duplicate() || draft.nonce() != null) {
+                        if (!result.isRejected()
+                            && (!result.duplicate() || draft.nonce() != null)) {
                           writes.add(mirror(c, draft, result).toCompletableFuture());
                         }
                       }
@@ -135,6 +137,11 @@ public final class LegacyMirror implements EventLog {
   @Override
   public CompletionStage<History> history(String room, int limit, EventId before) {
     return rooms.history(room, limit, before);
+  }
+
+  @Override
+  public CompletionStage<OpenMessages> openMessages(String room) {
+    return rooms.openMessages(room);
   }
 
   @Override

@@ -5,6 +5,10 @@
 -- KEYS[1] stream   relay:{R}:s
 -- KEYS[2] meta     relay:{R}:m        hash: ep (epoch), last (newest stream id), n (entries this epoch)
 -- KEYS[3] nonce    relay:{R}:n:<nonce> (only when the event has a nonce)
+-- for a streamed-message event (ARGV[10] 'd' delta or 'c' completion), before the channel:
+-- KEYS[#-3] open   relay:{R}:mo       hash: message id -> 'seq|lastDeltaMillis|lastDeltaId|conversationId'
+-- KEYS[#-2] text   relay:{R}:mc:<id>  the message's accumulated text
+-- KEYS[#-1] done   relay:{R}:md:<id>  set when the message completed
 -- KEYS[#] channel  relay:{R}:live     (a KEY so the cluster slot check covers it)
 -- ARGV[1] epoch candidate (random base36), used only when the room starts a new life
 -- ARGV[2] MINID threshold: now - retention, in milliseconds
@@ -12,14 +16,29 @@
 -- ARGV[4] maxRoomEvents: approximate length cap of the stream
 -- ARGV[5] TTL of stream and meta in milliseconds (retention + 10 minutes)
 -- ARGV[6] type   ARGV[7] volatile '1'/'0'   ARGV[8] traceparent or ''   ARGV[9] envelope without id
+-- ARGV[10] '' | 'd' | 'c'   ARGV[11] message id   ARGV[12] conversation id   ARGV[13] seq
+-- ARGV[14] delta text       ARGV[15] max text bytes   ARGV[16] max open messages   ARGV[17] now ms
+--
+-- A delta (seq rules, docs/streaming.md): its message open at seq s -> seq <= s is a duplicate
+-- (nothing written, the newest delta's id returned with '1'), seq = s + 1 is applied, else
+-- out_of_sequence; not open -> seq must be 1 (message_closed if it completed, too_many_open_messages
+-- when the room has the most open ones). Applied: the text APPENDed, the open entry updated, both
+-- expiring with the room. A completion removes the open entry and the text, and marks the message
+-- done. Open entries older than the room TTL are stale (their text expired) and are dropped.
 --
 -- Publishes 'id|epoch|prev|volatile|type|traceparent|envelopeWithoutId', prev being the stream id
 -- of the room's previous entry in this epoch ('0-0' for the first).
--- Returns {stream id, epoch, '1' if the nonce was seen before else '0'}.
+-- Returns {stream id, epoch, '1' if the nonce was seen before else '0'}, or {'', '', 'R', code}
+-- when a streamed-message event is refused (nothing written).
 
 local channel = KEYS[#KEYS]
+local part = ARGV[10]
 local nonce = false
-if #KEYS == 4 then
+local base = 3
+if part ~= '' then
+  base = 6
+end
+if #KEYS == base + 1 then
   nonce = KEYS[3]
   local seen = redis.call('GET', nonce)
   if seen then
@@ -45,6 +64,66 @@ else
   epoch, prev, n = ARGV[1], '0-0', 0
 end
 
+local now = tonumber(ARGV[17] or '0')
+local ttl = tonumber(ARGV[5])
+local open_key, text_key, done_key
+
+-- 'seq|lastMillis|lastId|conversation' -> seq, lastMillis, lastId, conversation
+local function open_entry(value)
+  local a = string.find(value, '|', 1, true)
+  local b = string.find(value, '|', a + 1, true)
+  local c = string.find(value, '|', b + 1, true)
+  return tonumber(string.sub(value, 1, a - 1)), tonumber(string.sub(value, a + 1, b - 1)),
+    string.sub(value, b + 1, c - 1), string.sub(value, c + 1)
+end
+
+if part ~= '' then
+  open_key, text_key, done_key = KEYS[#KEYS - 3], KEYS[#KEYS - 2], KEYS[#KEYS - 1]
+end
+if part == 'd' then
+  local seq = tonumber(ARGV[13])
+  local value = redis.call('HGET', open_key, ARGV[11])
+  if value then
+    local s, last_millis, last_id, conversation = open_entry(value)
+    if last_millis < now - ttl then
+      redis.call('HDEL', open_key, ARGV[11])
+      value = false
+    elseif conversation ~= ARGV[12] then
+      return {'', '', 'R', 'out_of_sequence'}
+    elseif seq <= s then
+      return {last_id, epoch, '1'}
+    elseif seq ~= s + 1 then
+      return {'', '', 'R', 'out_of_sequence'}
+    elseif redis.call('STRLEN', text_key) + #ARGV[14] > tonumber(ARGV[15]) then
+      return {'', '', 'R', 'message_too_large'}
+    end
+  end
+  if not value then
+    if redis.call('EXISTS', done_key) == 1 then
+      return {'', '', 'R', 'message_closed'}
+    end
+    if seq ~= 1 then
+      return {'', '', 'R', 'out_of_sequence'}
+    end
+    if #ARGV[14] > tonumber(ARGV[15]) then
+      return {'', '', 'R', 'message_too_large'}
+    end
+    if redis.call('HLEN', open_key) >= tonumber(ARGV[16]) then
+      local all = redis.call('HGETALL', open_key)
+      for i = 1, #all, 2 do
+        local _, last_millis = open_entry(all[i + 1])
+        if last_millis < now - ttl then
+          redis.call('HDEL', open_key, all[i])
+        end
+      end
+      if redis.call('HLEN', open_key) >= tonumber(ARGV[16]) then
+        return {'', '', 'R', 'too_many_open_messages'}
+      end
+    end
+    redis.call('DEL', text_key)
+  end
+end
+
 local fields = {'t', ARGV[6], 'x', ARGV[7]}
 if ARGV[8] ~= '' then
   fields[#fields + 1] = 'tp'
@@ -60,6 +139,16 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 if nonce then
   redis.call('SET', nonce, id .. '.' .. epoch, 'EX', ARGV[3])
+end
+if part == 'd' then
+  redis.call('APPEND', text_key, ARGV[14])
+  redis.call('PEXPIRE', text_key, ARGV[5])
+  redis.call('HSET', open_key, ARGV[11], ARGV[13] .. '|' .. now .. '|' .. id .. '|' .. ARGV[12])
+  redis.call('PEXPIRE', open_key, ARGV[5])
+elseif part == 'c' then
+  redis.call('HDEL', open_key, ARGV[11])
+  redis.call('DEL', text_key)
+  redis.call('SET', done_key, '1', 'PX', ARGV[5])
 end
 redis.call('SPUBLISH', channel,
   id .. '|' .. epoch .. '|' .. prev .. '|' .. ARGV[7] .. '|' .. ARGV[6] .. '|' .. ARGV[8] .. '|'

@@ -158,6 +158,11 @@ class PartitionBridgeFaultIT {
     }
 
     @Override
+    public CompletionStage<dev.relay.engine.stream.OpenMessages> openMessages(String room) {
+      return delegate.openMessages(room);
+    }
+
+    @Override
     public Feed openFeed(FeedListener listener) {
       return delegate.openFeed(listener);
     }

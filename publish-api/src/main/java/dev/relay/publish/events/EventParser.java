@@ -117,6 +117,9 @@ public final class EventParser {
       throw ProblemException.invalid(
           "event", "event must be a lowercase dotted name of at most 64 characters");
     }
+    if (EventType.MESSAGE_SNAPSHOT.equals(type)) {
+      throw ProblemException.invalid("event", "message.snapshot is sent by the relay only");
+    }
     String payloadJson = payload(event, type);
     String nonce = nonce(text(event, "nonce"), headerNonce);
     Instant issuedAt = timestamp(text(event, "timestamp"));

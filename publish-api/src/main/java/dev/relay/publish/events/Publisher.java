@@ -171,10 +171,16 @@ public final class Publisher {
     return finish(eventLog.append(draft).toCompletableFuture().handle(this::stored), start, start);
   }
 
-  /** The outcome of one append: counted, failures translated to the client's problem. */
+  /**
+   * The outcome of one append: counted; failures and engine refusals (a delta out of sequence, 409)
+   * translated to the client's problem.
+   */
   private Appended stored(Appended appended, Throwable error) {
     if (error != null) {
       throw translate(error);
+    }
+    if (appended.isRejected()) {
+      throw translate(StreamRefusals.problem(appended.rejected()));
     }
     metrics.accepted(appended.room(), appended.duplicate());
     return appended;
@@ -271,6 +277,12 @@ public final class Publisher {
                       appended -> {
                         for (int k = 0; k < slots.size(); k++) {
                           Appended one = appended.get(k);
+                          if (one.isRejected()) {
+                            ProblemException refused = StreamRefusals.problem(one.rejected());
+                            count(refused);
+                            outcomes.set(slots.get(k), BatchOutcome.of(refused));
+                            continue;
+                          }
                           metrics.accepted(one.room(), one.duplicate());
                           outcomes.set(slots.get(k), BatchOutcome.of(one));
                         }

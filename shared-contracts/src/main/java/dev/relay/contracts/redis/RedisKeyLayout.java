@@ -38,6 +38,29 @@ public final class RedisKeyLayout {
     return tag(room) + ":n:" + nonce;
   }
 
+  /**
+   * The room's open streamed messages (SPEC §12), a hash: message id to {@code
+   * seq|lastDeltaMillis|lastDeltaId|conversationId}.
+   */
+  public static String roomOpenMessages(String room) {
+    return tag(room) + ":mo";
+  }
+
+  /** The accumulated text of open message {@code messageId} of the room (a string, appended to). */
+  public static String roomMessageText(String room, String messageId) {
+    return roomMessageTextPrefix(room) + messageId;
+  }
+
+  /** What every {@link #roomMessageText} key of the room starts with. */
+  public static String roomMessageTextPrefix(String room) {
+    return tag(room) + ":mc:";
+  }
+
+  /** Marks message {@code messageId} of the room as completed (for the room's retention). */
+  public static String roomMessageDone(String room, String messageId) {
+    return tag(room) + ":md:" + messageId;
+  }
+
   /** The room's sharded Pub/Sub channel of live events. */
   public static String roomChannel(String room) {
     return tag(room) + ":live";

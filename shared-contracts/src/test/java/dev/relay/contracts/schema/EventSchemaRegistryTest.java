@@ -47,7 +47,17 @@ class EventSchemaRegistryTest {
     REQUIRED.put("presence.joined", List.of("sub"));
     REQUIRED.put("presence.left", List.of("sub"));
     REQUIRED.put("presence.updated", List.of("sub"));
+    REQUIRED.put("message.delta", List.of("messageId", "conversationId", "delta"));
+    REQUIRED.put("message.completed", List.of("messageId", "conversationId"));
+    REQUIRED.put("message.snapshot", List.of("messageId", "conversationId"));
   }
+
+  /** Required fields that are not non-empty strings, with a valid value. */
+  static final Map<String, Map<String, Object>> REQUIRED_OTHER =
+      Map.of(
+          "message.delta", Map.of("seq", 1),
+          "message.completed", Map.of("content", ""),
+          "message.snapshot", Map.of("seq", 3, "content", "Hel"));
 
   static Stream<String> knownTypes() {
     return REQUIRED.keySet().stream();
@@ -68,6 +78,9 @@ class EventSchemaRegistryTest {
         default -> payload.put(field, "acct-123");
       }
     }
+    REQUIRED_OTHER
+        .getOrDefault(type, Map.of())
+        .forEach((field, value) -> payload.set(field, MAPPER.valueToTree(value)));
     payload.put("extraField", "other fields are allowed");
     return payload;
   }
@@ -111,6 +124,28 @@ class EventSchemaRegistryTest {
     String expected = field.equals("value") ? "a string or number" : "a string";
     assertThat(REGISTRY.validate(type, 1, payload))
         .containsExactly("payload." + field + " must be " + expected);
+  }
+
+  @Test
+  void aDeltaHasAPositiveIntegerSeqAndAtMost4096Characters() {
+    ObjectNode payload = validPayload("message.delta");
+    assertThat(REGISTRY.validate("message.delta", 1, payload)).isEmpty();
+    payload.put("seq", 0);
+    assertThat(REGISTRY.validate("message.delta", 1, payload)).isNotEmpty();
+    payload.put("seq", "1");
+    assertThat(REGISTRY.validate("message.delta", 1, payload)).isNotEmpty();
+    payload.put("seq", 1.5);
+    assertThat(REGISTRY.validate("message.delta", 1, payload)).isNotEmpty();
+    payload.put("seq", 2);
+    payload.put("delta", "é".repeat(4096));
+    assertThat(REGISTRY.validate("message.delta", 1, payload)).isEmpty();
+    payload.put("delta", "x".repeat(4097));
+    assertThat(REGISTRY.validate("message.delta", 1, payload))
+        .containsExactly("payload.delta must be at most 4096 characters");
+    payload.remove("seq");
+    payload.put("delta", "x");
+    assertThat(REGISTRY.validate("message.delta", 1, payload))
+        .containsExactly("payload.seq is required");
   }
 
   @Test

@@ -1,14 +1,18 @@
 package dev.relay.gateway.session;
 
+import dev.relay.contracts.EventType;
 import dev.relay.engine.ratelimit.Limit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Rate limits for client-published events, per connection and event family (SPEC §4 defaults:
- * {@code message.*} 10/min, {@code typing.*} 5/s). Written as {@code
- * message.*=10/min,typing.*=5/s,*=20/s}: a pattern is an exact type, a prefix ending in {@code .*},
- * or {@code *}; the most specific one applies.
+ * {@code message.*} 10/min, {@code typing.*} 5/s; SPEC §12: {@code message.delta} 50/s). Written as
+ * {@code message.*=10/min,typing.*=5/s,*=20/s}: a pattern is an exact type, a prefix ending in
+ * {@code .*}, or {@code *}; the most specific one applies.
+ *
+ * <p>{@code message.delta} (SPEC §12, streamed pieces) is 50/s per connection unless the list names
+ * {@code message.delta} itself: a {@code message.*} entry does not slow streaming down.
  *
  * <p>{@code presence.set} requests (SPEC §11) are limited here too, like typing, by the pattern
  * that governs the type {@code presence.set}: 5/s per connection unless the list names {@code
@@ -17,6 +21,9 @@ import java.util.Map;
 public final class ClientEventLimits {
 
   public static final String DEFAULTS = "message.*=10/min,typing.*=5/s,*=20/s";
+
+  /** The default of {@code message.delta} (SPEC §12), applied unless the list names the type. */
+  public static final String MESSAGE_DELTA_DEFAULT = "50/s";
 
   /** The request type of presence state, limited by this class like typing. */
   public static final String PRESENCE_SET = "presence.set";
@@ -46,6 +53,7 @@ public final class ClientEventLimits {
       }
       limits.put(e.substring(0, eq).strip(), Limit.parse(e.substring(eq + 1)));
     }
+    limits.putIfAbsent(EventType.MESSAGE_DELTA, Limit.parse(MESSAGE_DELTA_DEFAULT));
     if (!limits.containsKey("presence.*")) {
       limits.putIfAbsent(PRESENCE_SET, Limit.parse(PRESENCE_SET_DEFAULT));
     }

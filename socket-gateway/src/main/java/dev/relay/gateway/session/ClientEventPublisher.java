@@ -20,12 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Client-published events (SPEC §7), checked in this order: scope {@code publish}, a room the
- * connection is in, a valid and non-reserved event name ({@code presence.*} is the relay's own),
- * the payload size, the event contract, the per-connection rate limit of the event's family. Then
- * the event is appended with {@code actor} = the token's {@code sub} — through the same streams as
+ * connection is in, a valid and non-reserved event name ({@link EventType#isRelayGenerated}), the
+ * payload size, the event contract, the per-connection rate limit of the event's family. Then the
+ * event is appended with {@code actor} = the token's {@code sub} — through the same streams as
  * published events, so every gateway delivers it — and its stored envelope (the exact JSON every
- * subscriber receives, same {@code id} and {@code publishedAt}) is handed to the sink (the
- * webhook). Replies on {@code executor}. Thread-safe; holds no per-connection state.
+ * subscriber receives, same {@code id} and {@code publishedAt}) is handed to the sink (the webhook;
+ * not for {@code message.delta}s, which are volatile pieces: the {@code message.completed} carries
+ * the whole text). A streamed-message event the engine refuses (SPEC §12: a seq gap, a closed
+ * message, the text cap, the open-messages cap) is answered with the engine's code; a repeated
+ * delta seq is acknowledged with the id of the message's newest delta. Replies on {@code executor}.
+ * Thread-safe; holds no per-connection state.
  */
 public final class ClientEventPublisher {
 
@@ -92,9 +96,13 @@ public final class ClientEventPublisher {
                 reply.error(ErrorCodes.UNAVAILABLE, "try again");
               } else if (appended == null) {
                 reply.error(ErrorCodes.RATE_LIMITED, "too many " + pattern + " events");
+              } else if (appended.isRejected()) {
+                reply.error(appended.rejected(), "refused by the message's stream state");
               } else {
                 reply.ok(appended.id().toString());
-                sink.published(appended.envelopeJson());
+                if (appended.envelopeJson() != null && !EventType.MESSAGE_DELTA.equals(type)) {
+                  sink.published(appended.envelopeJson());
+                }
               }
             },
             executor);
@@ -160,7 +168,7 @@ public final class ClientEventPublisher {
     if (!joined) {
       return ErrorCodes.FORBIDDEN + ":publish only to rooms this connection is in";
     }
-    if (!EventType.isValidName(type) || type.startsWith("presence.")) {
+    if (!EventType.isValidName(type) || EventType.isRelayGenerated(type)) {
       return ErrorCodes.INVALID_MESSAGE + ":invalid event name";
     }
     if (json.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {

@@ -12,7 +12,9 @@ import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -362,15 +364,57 @@ public final class ClientSession implements Subscriber {
   }
 
   /**
-   * Sends the deliveries held for every room not being recovered, in arrival order, and delivers
-   * the rooms' events directly from now on. Call once the client was answered.
+   * Sends, for every room held and not being recovered, the {@link Snapshots snapshots} of its open
+   * streamed messages, then the deliveries it held, in arrival order, and delivers the rooms'
+   * events directly from now on. Call once the client was answered. The rooms stay held while their
+   * open messages are read; if that read fails the connection is closed with 1001 (its client
+   * recovers) rather than left with deltas whose beginning it never got.
    */
   public void release() {
-    rooms.release(null).forEach(held -> onDelivery(held.delivery()));
+    releaseWithSnapshots(null);
   }
 
   void release(String room) {
-    rooms.release(room).forEach(held -> onDelivery(held.delivery()));
+    releaseWithSnapshots(room);
+  }
+
+  private void releaseWithSnapshots(String only) {
+    List<String> names = rooms.held(only);
+    if (names.isEmpty()) {
+      return;
+    }
+    Map<String, RoomState> states = new HashMap<>();
+    for (String name : names) {
+      RoomState state = rooms.get(name);
+      state.recovering = true;
+      states.put(name, state);
+    }
+    Snapshots.read(services.log(), names)
+        .whenCompleteAsync(
+            (open, failure) -> {
+              List<String> still = new ArrayList<>();
+              for (String name : names) {
+                RoomState state = states.get(name);
+                state.recovering = false;
+                if (holds(name, state)) {
+                  still.add(name);
+                }
+              }
+              if (closed) {
+                return;
+              }
+              if (failure != null) {
+                LOG.debug(
+                    "open messages of {} unreadable on {}: {}", names, id, failure.toString());
+                channel.close(CloseCodes.GOING_AWAY, "stream state unavailable");
+                return;
+              }
+              for (String name : still) {
+                Snapshots.send(this, name, states.get(name), open.get(name));
+              }
+              rooms.release(still).forEach(held -> onDelivery(held.delivery()));
+            },
+            channel.executor());
   }
 
   /**
@@ -378,7 +422,8 @@ public final class ClientSession implements Subscriber {
    * passed it, but volatile events are never replayed); the position does not move.
    */
   void receiveBehind(Delivery delivery) {
-    if (!closed && rooms.containsKey(delivery.event().room()) && visible(delivery)) {
+    RoomState state = rooms.get(delivery.event().room());
+    if (!closed && state != null && visible(delivery) && !state.inSnapshot(delivery.event())) {
       channel.sendEvent(delivery);
     }
   }
@@ -442,8 +487,8 @@ public final class ClientSession implements Subscriber {
       return;
     }
     EventId id = delivery.event().id();
-    if (state.covers(id)) {
-      return; // at or before the room's start position, or delivered already
+    if (state.covers(id) || state.inSnapshot(delivery.event())) {
+      return; // at or before the room's start position, delivered already, or in a snapshot
     }
     state.deliveredLive(id);
     channel.sendEvent(delivery);

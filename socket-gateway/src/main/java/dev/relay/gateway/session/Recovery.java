@@ -4,6 +4,7 @@ import dev.relay.contracts.EventId;
 import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
+import dev.relay.engine.stream.OpenMessages;
 import dev.relay.gateway.hub.Delivery;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,14 +30,18 @@ import org.slf4j.LoggerFactory;
  *       deliveries are buffered (per room, remembering their arrival order across rooms) instead of
  *       sent; a room still held since its join keeps what it buffered.
  *   <li>Each room is replayed from its {@code since}.
- *   <li>When every replay is read: {@link Plan#answer} with {@code recovered} (every room provably
- *       complete, no failure). If recovered, the replayed events the plan keeps and this connection
- *       has not yet delivered go to {@link Plan#replayed}, room by room, each room in id order (ids
- *       of different rooms are not comparable); each room counts as delivered after its {@code
- *       since}, and its position moves forward to {@code since} and to each replayed event.
- *   <li>The buffered deliveries follow in arrival order, except those the plan skips, those at or
- *       before the room's position before the recovery (delivered, or before its start), and those
- *       already replayed (a non-volatile event at or before its room's last replayed id).
+ *   <li>When every replay is read, the rooms' open streamed messages are read ({@link Snapshots}).
+ *   <li>Then: {@link Plan#answer} with {@code recovered} (every room provably complete, no
+ *       failure). If recovered, the replayed events the plan keeps and this connection has not yet
+ *       delivered go to {@link Plan#replayed}, room by room, each room in id order (ids of
+ *       different rooms are not comparable); each room counts as delivered after its {@code since},
+ *       and its position moves forward to {@code since} and to each replayed event.
+ *   <li>One {@code message.snapshot} per open message of each room, which sets the room's delta
+ *       floor (a session whose open messages could not be read is closed with 1001 instead).
+ *   <li>The buffered deliveries follow in arrival order, except those deltas the snapshots hold,
+ *       those the plan skips, those at or before the room's position before the recovery
+ *       (delivered, or before its start), and those already replayed (a non-volatile event at or
+ *       before its room's last replayed id).
  * </ol>
  *
  * So the client sees every event after {@code since} once and in order — replayed, then live — or
@@ -88,18 +93,37 @@ public final class Recovery {
       replays.add(
           session.services().log().replay(room, sinceByRoom.get(room), max).toCompletableFuture());
     }
-    CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync(
-            (done, failure) ->
+    thenSnapshots(
+            session, rooms, CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new)))
+        .thenAcceptAsync(
+            read ->
                 finish(
                     session,
                     rooms,
                     states,
                     plan,
-                    failure,
+                    read,
                     () -> replayed(session, rooms, replays, sinceByRoom)),
             session.executor());
   }
+
+  /**
+   * Once {@code reads} completed (or failed), reads the rooms' open streamed messages: after the
+   * replay or history, so the snapshot is at or after every event they sent (see {@link
+   * Snapshots}).
+   */
+  private static CompletableFuture<Reads> thenSnapshots(
+      ClientSession session, List<String> rooms, CompletableFuture<Void> reads) {
+    return reads
+        .handle((done, failure) -> failure)
+        .thenCompose(
+            failure ->
+                Snapshots.read(session.services().log(), rooms)
+                    .handle((open, snapshotFailure) -> new Reads(failure, open)));
+  }
+
+  /** The outcome of the reads: their failure (or null), the open messages (null if unread). */
+  private record Reads(Throwable failure, Map<String, OpenMessages> open) {}
 
   /**
    * A {@code subscribe} with {@code history} (SPEC §11), on a room the session is in: with {@code
@@ -120,15 +144,15 @@ public final class Recovery {
             : session.services().log().replay(room, since, max).toCompletableFuture();
     CompletableFuture<History> last =
         session.services().log().history(room, history, null).toCompletableFuture();
-    CompletableFuture.allOf(replay, last)
-        .whenCompleteAsync(
-            (done, failure) ->
+    thenSnapshots(session, rooms, CompletableFuture.allOf(replay, last))
+        .thenAcceptAsync(
+            read ->
                 finish(
                     session,
                     rooms,
                     states,
                     plan,
-                    failure,
+                    read,
                     () -> {
                       if (since != null && replay.join().recovered()) {
                         return replayed(session, rooms, List.of(replay), Map.of(room, since));
@@ -179,8 +203,9 @@ public final class Recovery {
       List<String> rooms,
       Map<String, RoomState> states,
       Plan plan,
-      Throwable failure,
+      Reads read,
       Supplier<Outcome> reads) {
+    Throwable failure = read.failure();
     List<Sequenced> buffered = new ArrayList<>();
     Map<String, EventId> before = new HashMap<>();
     for (String room : rooms) {
@@ -232,6 +257,14 @@ public final class Recovery {
         state.advance(e.id());
         plan.replayed(e);
       }
+    }
+    if (read.open() == null) {
+      LOG.debug("open messages unreadable on {}: closing so the client recovers", session.id());
+      session.channel().close(CloseCodes.GOING_AWAY, "stream state unavailable");
+      return;
+    }
+    for (String room : rooms) {
+      Snapshots.send(session, room, states.get(room), read.open().get(room));
     }
     buffered.sort(Comparator.comparingLong(Sequenced::sequence));
     for (Sequenced s : buffered) {

@@ -23,6 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * repeats it: after the first live event, every id at or after it ({@code coveredAfterOnly} false);
  * after a complete recovery from {@code since}, every id after it ({@code coveredAfterOnly} true).
  *
+ * <p>{@code deltaFloor} is the id a {@link Snapshots snapshot} of the room's open messages was
+ * taken at: the {@code message.delta}s at or before it are in the snapshot (or in a completed
+ * message), so they are not delivered (null: no snapshot sent).
+ *
  * <p>{@code heldUntilMillis} is how long the room stays granted without the connection token's
  * say-so: the expiry of the subscription token it was joined with (0 when the connection token
  * grants it), which a refresh checks; {@code subscriptionJti} is that token's id, kept so revoking
@@ -38,6 +42,7 @@ final class RoomState {
   boolean recovering;
   long heldUntilMillis;
   String subscriptionJti;
+  EventId deltaFloor;
 
   RoomState(String room) {
     this.offsetKey = ResumeOffset.key(room);
@@ -54,6 +59,14 @@ final class RoomState {
   /** True when {@code id} is at or before {@link #position} in the same epoch. */
   boolean covers(EventId id) {
     return position != null && position.epoch().equals(id.epoch()) && id.compareTo(position) <= 0;
+  }
+
+  /** True for a {@code message.delta} that a snapshot sent on this connection already holds. */
+  boolean inSnapshot(dev.relay.engine.StoredEvent event) {
+    return deltaFloor != null
+        && dev.relay.contracts.EventType.MESSAGE_DELTA.equals(event.type())
+        && deltaFloor.epoch().equals(event.id().epoch())
+        && event.id().compareTo(deltaFloor) <= 0;
   }
 
   /** Moves the position forward to {@code id} (same epoch, or none yet); never back. */

@@ -106,15 +106,24 @@ final class SessionRooms {
     return true;
   }
 
-  /**
-   * Ends the hold of every room not being recovered ({@code room} null) or of {@code room} only,
-   * and answers what they held, in arrival order.
-   */
-  List<Recovery.Sequenced> release(String room) {
-    List<Recovery.Sequenced> held = new ArrayList<>();
+  /** The rooms held and not being recovered, {@code room} only when it is not null. */
+  List<String> held(String room) {
+    List<String> names = new ArrayList<>();
     for (Map.Entry<String, RoomState> e : byName.entrySet()) {
       RoomState state = e.getValue();
       if ((room == null || room.equals(e.getKey())) && state.buffer != null && !state.recovering) {
+        names.add(e.getKey());
+      }
+    }
+    return names;
+  }
+
+  /** Ends the hold of {@code names} and answers what they held, in arrival order. */
+  List<Recovery.Sequenced> release(List<String> names) {
+    List<Recovery.Sequenced> held = new ArrayList<>();
+    for (String name : names) {
+      RoomState state = byName.get(name);
+      if (state != null && state.buffer != null) {
         held.addAll(state.buffer);
         state.buffer = null;
       }
