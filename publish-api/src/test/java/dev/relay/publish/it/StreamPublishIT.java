@@ -99,10 +99,17 @@ class StreamPublishIT implements TestPropertyProvider {
           .line(delta("other-room", 2, "b"))
           .line("{\"room\":\"conversation:" + c + "\",\"event\":\"Bad Name\",\"payload\":{}}")
           .chunk("\r\n   \n") // blank lines: skipped, but counted
-          .line(delta(c, 2, "x".repeat(80 * 1024))) // over the line limit
-          .chunk(delta(c, 3, "b").substring(0, 40)) // one line in two chunks
-          .chunk(delta(c, 3, "b").substring(40) + "\r\n")
-          .chunk("[1,2]\n" + delta(c, 4, "c")); // the last line has no newline
+          .line( // over the line limit
+              "{\"room\":\"conversation:"
+                  + c
+                  + "\",\"event\":\"note.added\",\"payload\":{\"text\":\""
+                  + "x".repeat(80 * 1024)
+                  + "\"}}")
+          .chunk(delta(c, 2, "b").substring(0, 40)) // one line in two chunks
+          .chunk(delta(c, 2, "b").substring(40) + "\r\n")
+          .chunk("[1,2]\n")
+          .line(delta(c, 9, "z")) // refused by the engine: a gap in the message
+          .chunk(delta(c, 3, "c")); // the last line has no newline
       Answer answer = upload.end().read();
 
       assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
@@ -117,7 +124,8 @@ class StreamPublishIT implements TestPropertyProvider {
               "3:invalid_request",
               "4:invalid_request",
               "7:payload_too_large",
-              "9:invalid_request");
+              "9:invalid_request",
+              "10:out_of_sequence");
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.count() == 3);
       assertThat(String.join("", watch.envelopes()))
           .containsSubsequence("\"delta\":\"a\"", "\"delta\":\"b\"", "\"delta\":\"c\"");
