@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
  * page (the JS client {@code @relay-realtime/client} on the JSON protocol) connects; two pages join
  * the Planning Poker demo (Socket.IO), vote, see each other's votes, reveal and advance, and the
  * feed shows every event; the admin page shows the three connections; a screenshot lands in {@code
- * target/demo.png}. Fails (never skips) when {@code /usr/bin/chromium} is missing: {@code .ci/run}
- * installs it.
+ * target/demo.png}. Then the AI coach page ({@code coach-test.mjs}): a reply streamed through
+ * {@code POST /v1/events:stream}, the page reloaded mid-answer shows the partial text at once
+ * ({@code message.snapshot}) and ends with exactly the final text ({@code target/coach.png}). Fails
+ * (never skips) when {@code /usr/bin/chromium} is missing: {@code .ci/run} installs it.
  */
 class DemoBrowserIT {
 
@@ -44,7 +46,7 @@ class DemoBrowserIT {
   }
 
   @Test
-  void twoBrowsersPlayPlanningPokerTheFeedFollowsAndTheAdminPageSeesThem() throws Exception {
+  void pokerFeedAdminAndTheAiCoachWorkInRealBrowsers() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM))
         .as("%s is missing: install Debian's chromium (apt-get install -y chromium)", CHROMIUM)
         .isTrue();
@@ -89,6 +91,28 @@ class DemoBrowserIT {
     assertThat(node.exitValue()).as("browser test failed:%n%s", log).isZero();
     assertThat(log).contains("browser: all steps passed");
     assertThat(Files.size(screenshot)).isGreaterThan(1000);
+
+    Path coachShot = Path.of("target/coach.png").toAbsolutePath();
+    String coach = runNode("coach-test.mjs", "http://localhost:" + port, coachShot.toString());
+    assertThat(coach).contains("coach: all steps passed");
+  }
+
+  /** Runs a harness script with node; fails with its output unless it exits 0 within 3 min. */
+  private static String runNode(String script, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("node", script));
+    command.addAll(List.of(args));
+    Process node =
+        new ProcessBuilder(command).directory(HARNESS.toFile()).redirectErrorStream(true).start();
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(() -> readAll(node.getInputStream()));
+    boolean finished = node.waitFor(180, TimeUnit.SECONDS);
+    if (!finished) {
+      node.destroyForcibly();
+    }
+    String log = output.get(10, TimeUnit.SECONDS);
+    assertThat(finished).as("%s timed out:%n%s", script, log).isTrue();
+    assertThat(node.exitValue()).as("%s failed:%n%s", script, log).isZero();
+    return log;
   }
 
   private static void installOnce() {
