@@ -121,12 +121,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (state == State.PASS) {
       ctx.fireChannelReadComplete();
-    } else if (state == State.STREAMING) {
-      if (stream.queuedBytes() + splitter.pendingBytes() < settings.maxQueuedBytes()) {
-        ctx.read();
-      } else {
-        paused = true;
-      }
+    } else if (state == State.STREAMING
+        && stream.queuedBytes() + splitter.pendingBytes() >= settings.maxQueuedBytes()) {
+      paused = true;
+      ctx.channel().config().setAutoRead(false);
     }
   }
 
@@ -191,7 +189,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
     lastLineNanos = System.nanoTime();
     idleTimer = schedule(this::checkIdle, settings.idleTimeout().toNanos());
     totalTimer = schedule(() -> end(STREAM_TIMEOUT), settings.maxDuration().toNanos());
-    ctx.channel().config().setAutoRead(false);
+    // Reading is ours now (Micronaut reads on demand and never saw this request): on while fewer
+    // than maxQueuedBytes wait, off past it until the appends catch up.
+    ctx.channel().config().setAutoRead(true);
   }
 
   static boolean isNdjson(String contentType) {
@@ -220,7 +220,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
       answer();
     } else if (state == State.STREAMING && paused) {
       paused = false;
-      ctx.read();
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -254,6 +254,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
     cancelTimers();
     endCode = code;
     state = State.ENDING;
+    ctx.channel().config().setAutoRead(false); // nothing after the end is read
     if (stream.idle()) {
       answer();
     }
