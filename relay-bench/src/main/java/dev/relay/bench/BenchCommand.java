@@ -3,6 +3,7 @@ package dev.relay.bench;
 import dev.relay.bench.client.Protocol;
 import dev.relay.bench.report.BenchResult;
 import dev.relay.bench.report.ResultsReport;
+import dev.relay.bench.stream.StreamLoad;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -121,10 +122,40 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json-out", description = "Also append the JSON line to this file.")
   Path jsonOut;
 
+  @Option(
+      names = "--streams",
+      description =
+          "Streaming load instead (SPEC §12): this many concurrent POST /v1/events:stream, each to"
+              + " a room of its own (0: off).",
+      defaultValue = "0")
+  int streams;
+
+  @Option(
+      names = "--deltas-per-second",
+      description = "Streaming load: message.delta lines per second per stream.",
+      defaultValue = "20")
+  double deltasPerSecond;
+
+  @Option(
+      names = "--subscribers-per-stream",
+      description = "Streaming load: JSON-protocol subscribers of each stream's room.",
+      defaultValue = "1")
+  int subscribersPerStream;
+
+  @Option(
+      names = "--reconnect-fraction",
+      description =
+          "Streaming load: share of subscribers that drop half-way and recover with since.",
+      defaultValue = "0.1")
+  double reconnectFraction;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     DevEnvFile env = DevEnvFile.locate();
     String defaultUrl = env.get("RELAY_URL").orElse("http://127.0.0.1:8080");
+    if (streams > 0) {
+      return streamLoad(env, defaultUrl);
+    }
     BenchConfig config;
     try {
       config =
@@ -176,6 +207,46 @@ public final class BenchCommand implements Callable<Integer> {
             && result.duplicates() == 0
             && result.publishErrors() == 0;
     return clean ? 0 : 1;
+  }
+
+  private int streamLoad(DevEnvFile env, String defaultUrl) throws IOException {
+    if (streams > 20_000 || subscribersPerStream < 1 || deltasPerSecond <= 0 || duration < 1) {
+      System.err.println("bench: --streams 1..20000, --subscribers-per-stream ≥ 1, rates > 0");
+      return 2;
+    }
+    StreamLoad.Config config =
+        new StreamLoad.Config(
+            URI.create(publishUrl != null ? publishUrl : defaultUrl),
+            URI.create(gatewayUrl != null ? gatewayUrl : defaultUrl),
+            apiKey != null ? apiKey : firstOf(env.get("RELAY_API_KEY").orElse(null)),
+            jwtSecret != null ? jwtSecret : firstOf(env.get("JWT_SIGNING_SECRET").orElse(null)),
+            streams,
+            subscribersPerStream,
+            deltasPerSecond,
+            duration,
+            warmup,
+            reconnectFraction,
+            threads,
+            connectConcurrency,
+            publishPid > 0 ? publishPid : gatewayPid);
+    StreamLoad.Outcome outcome;
+    try {
+      outcome = new StreamLoad(config, System.err).run();
+    } catch (Exception e) {
+      System.err.println("bench: streaming load failed: " + e);
+      return 1;
+    }
+    System.out.print(outcome.table());
+    System.out.println(outcome.json());
+    if (jsonOut != null) {
+      Files.writeString(
+          jsonOut,
+          outcome.json() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    }
+    return outcome.clean() ? 0 : 1;
   }
 
   /** The first of comma-separated values (the signing one for secrets, SPEC §1). */

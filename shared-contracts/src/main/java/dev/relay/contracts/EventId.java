@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public record EventId(long millis, long sequence, String epoch) implements Comparable<EventId> {
 
   private static final Pattern TEXT = Pattern.compile("(\\d{1,19})-(\\d{1,19})\\.([a-z0-9]{1,16})");
+  private static final Pattern EPOCH = Pattern.compile("[a-z0-9]{1,16}");
 
   /** The position before every entry of a stream: {@code 0-0}. */
   public static final String STREAM_START = "0-0";
@@ -25,7 +26,7 @@ public record EventId(long millis, long sequence, String epoch) implements Compa
     if (millis < 0 || sequence < 0) {
       throw new IllegalArgumentException("event id parts must not be negative");
     }
-    if (epoch == null || !epoch.matches("[a-z0-9]{1,16}")) {
+    if (epoch == null || !EPOCH.matcher(epoch).matches()) {
       throw new IllegalArgumentException("epoch must match [a-z0-9]{1,16}");
     }
   }

@@ -78,17 +78,7 @@ public final class Publisher {
                           ? CompletableFuture.<Appended>failedFuture(refused)
                           : eventLog.append(draft))
               .toCompletableFuture()
-              .handle(
-                  (appended, error) -> {
-                    if (error != null) {
-                      throw translate(error);
-                    }
-                    if (appended.isRejected()) {
-                      throw translate(StreamRefusals.problem(appended.rejected()));
-                    }
-                    metrics.accepted(appended.room(), appended.duplicate());
-                    return appended;
-                  });
+              .handle(this::stored);
     } catch (ProblemException e) {
       count(e);
       result = CompletableFuture.failedFuture(e);
@@ -126,6 +116,74 @@ public final class Publisher {
       result = CompletableFuture.failedFuture(e);
     }
     return finish(result, start, storeStart);
+  }
+
+  /**
+   * Parses and validates one line of a stream (SPEC §12) exactly like the body of a single publish;
+   * the stream's request was authenticated once. A refusal is counted and thrown.
+   */
+  public EventDraft parseLine(byte[] line, String traceparent) {
+    try {
+      if (line.length > settings.maxSingleBodyBytes()) {
+        throw lineTooLarge(settings.maxSingleBodyBytes());
+      }
+      return parser.parse(parser.readObject(line), null, traceparent);
+    } catch (ProblemException e) {
+      count(e);
+      throw e;
+    }
+  }
+
+  /** The 413 of a stream line over {@code maxBytes}; counted once. */
+  public ProblemException refuseLine(long maxBytes) {
+    ProblemException e = lineTooLarge(maxBytes);
+    count(e);
+    return e;
+  }
+
+  private static ProblemException lineTooLarge(long maxBytes) {
+    return new ProblemException(
+        413, ErrorCodes.PAYLOAD_TOO_LARGE, "line exceeds " + maxBytes + " bytes", "line", 0);
+  }
+
+  /**
+   * Takes the one rate-limit token of a whole stream (SPEC §12: per IP and per room, one each, not
+   * one per line). Completes with null when the stream may go, else with the 429 (counted).
+   */
+  public CompletionStage<ProblemException> admitStream(String clientIp, String room) {
+    return rateLimit(clientIp, room)
+        .thenApply(
+            refused -> {
+              if (refused != null) {
+                count(refused);
+              }
+              return refused;
+            });
+  }
+
+  /**
+   * Appends one validated line of a stream; the same guarantees as {@link #publish}: completes once
+   * stored, or with a {@link ProblemException} (503 {@code unavailable} within {@link
+   * #answerDeadline} when the engine is down or slow).
+   */
+  public CompletionStage<Appended> appendLine(EventDraft draft) {
+    long start = System.nanoTime();
+    return finish(eventLog.append(draft).toCompletableFuture().handle(this::stored), start, start);
+  }
+
+  /**
+   * The outcome of one append: counted; failures and engine refusals (a delta out of sequence, 409)
+   * translated to the client's problem.
+   */
+  private Appended stored(Appended appended, Throwable error) {
+    if (error != null) {
+      throw translate(error);
+    }
+    if (appended.isRejected()) {
+      throw translate(StreamRefusals.problem(appended.rejected()));
+    }
+    metrics.accepted(appended.room(), appended.duplicate());
+    return appended;
   }
 
   /**
@@ -286,8 +344,12 @@ public final class Publisher {
 
   /** Completes with null when the event may go, or with the 429 to answer for it. */
   private CompletionStage<ProblemException> rateLimit(String clientIp, EventDraft draft) {
+    return rateLimit(clientIp, draft.room());
+  }
+
+  private CompletionStage<ProblemException> rateLimit(String clientIp, String room) {
     return rateLimiter
-        .acquire(clientIp, draft.room())
+        .acquire(clientIp, room)
         .thenApply(
             decision ->
                 decision.allowed()

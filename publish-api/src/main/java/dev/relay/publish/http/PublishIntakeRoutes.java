@@ -2,6 +2,7 @@ package dev.relay.publish.http;
 
 import dev.relay.publish.auth.PublishAuthenticator;
 import dev.relay.publish.events.PublishSettings;
+import dev.relay.publish.stream.StreamSettings;
 import dev.relay.service.intake.IntakeRoutes;
 import dev.relay.service.intake.IntakeRule;
 import io.micronaut.context.annotation.Requires;
@@ -15,12 +16,12 @@ import java.util.Map;
  * /v1/events} and {@code /events} take one event ({@code RELAY_MAX_PAYLOAD_BYTES} plus 8 KiB, 72
  * KiB by default), {@code POST /v1/events:batch} 8 MiB. Each needs credentials: a request whose
  * headers carry neither a valid bearer key nor a well-formed, current signature is refused 401
- * before its body is read. A new route with a body (e.g. {@code :stream}, 16 MiB) gets its line in
- * {@link #limits}; the server-side control routes ({@code /v1/rooms/{room}/unsubscribe}, {@code
- * /v1/users/{sub}/disconnect}) take {@value #CONTROL_BODY_BYTES} bytes with credentials; every
- * other route gets {@link IntakeRule#DEFAULT}. A streamed route must also be exempt from {@code
- * RELAY_REQUEST_TIMEOUT}, which would cut a stream off after 10 s: SPEC §12 bounds a stream by its
- * idle time and total length instead.
+ * before its body is read. {@code POST /v1/events:stream} takes 16 MiB, accepts only a bearer key
+ * (a signature over a body that never ends before its lines are delivered proves nothing in time)
+ * and is a streamed route: {@code RELAY_REQUEST_TIMEOUT} limits its headers only, and its own
+ * handler bounds its idle time and total length (SPEC §12). The server-side control routes ({@code
+ * /v1/rooms/{room}/unsubscribe}, {@code /v1/users/{sub}/disconnect}) take {@value
+ * #CONTROL_BODY_BYTES} bytes with credentials. Every other route gets {@link IntakeRule#DEFAULT}.
  */
 @Singleton
 @Requires(property = "relay.publish.enabled", notEquals = "false")
@@ -42,9 +43,17 @@ public class PublishIntakeRoutes implements IntakeRoutes {
     IntakeRule single = new IntakeRule(settings.maxSingleBodyBytes(), credentials);
     this.limits =
         Map.of(
-            "/v1/events", single,
-            "/events", single,
-            "/v1/events:batch", new IntakeRule(settings.maxBatchBodyBytes(), credentials));
+            "/v1/events",
+            single,
+            "/events",
+            single,
+            "/v1/events:batch",
+            new IntakeRule(settings.maxBatchBodyBytes(), credentials),
+            "/v1/events:stream",
+            new IntakeRule(
+                StreamSettings.MAX_BODY_BYTES,
+                headers -> authenticator.plausible(headers.get(HttpHeaders.AUTHORIZATION), null),
+                true));
     this.control = new IntakeRule(CONTROL_BODY_BYTES, credentials);
   }
 

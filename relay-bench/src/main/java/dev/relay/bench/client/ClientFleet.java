@@ -2,22 +2,11 @@ package dev.relay.bench.client;
 
 import dev.relay.bench.stats.DeliveryLedger;
 import dev.relay.bench.stats.Samples;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.URI;
 import java.util.ArrayList;
@@ -135,35 +124,9 @@ public final class ClientFleet implements AutoCloseable {
             }
           }
         };
-    WebSocketClientProtocolConfig config =
-        WebSocketClientProtocolConfig.newBuilder()
-            .webSocketUri(uri)
-            .version(WebSocketVersion.V13)
-            .customHeaders(new DefaultHttpHeaders())
-            .maxFramePayloadLength(1 << 20)
-            .handshakeTimeoutMillis(15_000)
-            .generateOriginHeader(false)
-            .build();
     ChannelFuture connect =
-        new Bootstrap()
-            .group(group)
-            .channel(Transports.socketChannel(group))
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            new HttpClientCodec(),
-                            new HttpObjectAggregator(16 * 1024),
-                            new WebSocketClientProtocolHandler(config),
-                            new WebSocketFrameAggregator(1 << 20),
-                            new BenchSocket(protocol, token, runTag, receiver, listener, start));
-                  }
-                })
-            .connect(uri.getHost(), Protocol.port(uri));
+        WebSocketDialer.dial(
+            group, uri, new BenchSocket(protocol, token, runTag, receiver, listener, start));
     connect.addListener(
         f -> {
           if (f.isSuccess()) {

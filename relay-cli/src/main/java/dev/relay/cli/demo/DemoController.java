@@ -84,6 +84,8 @@ public class DemoController {
           "socket.io.min.js", "text/javascript; charset=utf-8",
           "feed.html", "text/html; charset=utf-8",
           "feed.js", "text/javascript; charset=utf-8",
+          "coach.html", "text/html; charset=utf-8",
+          "coach.js", "text/javascript; charset=utf-8",
           "relay-client/index.js", "text/javascript; charset=utf-8");
 
   private final TokenSigner signer;

@@ -45,8 +45,28 @@ public class DemoPublisher {
 
   /** Publishes one event to room {@code session:<session>}; completes with publish-api's answer. */
   CompletionStage<HttpResponse<?>> publish(String session, String type, Map<String, ?> payload) {
+    return publish("sessionId", session, type, payload);
+  }
+
+  /** Publishes one event to any room; completes with publish-api's answer. */
+  CompletionStage<HttpResponse<?>> publishToRoom(String room, String type, Map<String, ?> payload) {
+    return publish("room", room, type, payload);
+  }
+
+  /** The URL of this process's publish-api endpoint {@code path}. */
+  URI endpoint(String path) {
+    return URI.create("http://127.0.0.1:" + server.get().getPort() + path);
+  }
+
+  /** The dev API key, for requests the demo backend makes itself. */
+  String apiKey() {
+    return apiKey;
+  }
+
+  private CompletionStage<HttpResponse<?>> publish(
+      String targetField, String target, String type, Map<String, ?> payload) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("sessionId", session);
+    body.put(targetField, target);
     body.put("event", type);
     body.put("payload", payload);
     String json;
@@ -56,8 +76,7 @@ public class DemoPublisher {
       return CompletableFuture.failedFuture(e);
     }
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.get().getPort() + "/v1/events"))
+        HttpRequest.newBuilder(endpoint("/v1/events"))
             .timeout(Duration.ofSeconds(5))
             .header("Authorization", "Bearer " + apiKey)
             .header("Content-Type", "application/json")

@@ -46,7 +46,7 @@ final class PageScript {
     String log = output.get(10, TimeUnit.SECONDS);
     assertThat(finished).as("%s timed out:%n%s", script, log).isTrue();
     assertThat(node.exitValue()).as("%s failed:%n%s", script, log).isZero();
-    assertThat(log).contains("browser: all steps passed");
+    assertThat(log).contains(": all steps passed");
     return log;
   }
 

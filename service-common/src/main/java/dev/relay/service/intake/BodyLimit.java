@@ -1,10 +1,8 @@
 package dev.relay.service.intake;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -13,7 +11,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * SPEC §10 body limits, enforced before Micronaut buffers a body. Sits right in front of
@@ -33,14 +30,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A refused request never reaches Micronaut. After a refusal the connection only drains: the
  * answer is flushed, the output shut down, whatever the client still sends is discarded for at most
- * {@link #LINGER_MILLIS} (so a client still sending its body reads the answer instead of a reset),
- * then the connection closes. An upload that ends before its body is complete is reported once to
- * {@link ClientFaults}. One instance per connection, confined to its event loop.
+ * {@link LastAnswer#LINGER_MILLIS} (so a client still sending its body reads the answer instead of
+ * a reset), then the connection closes. An upload that ends before its body is complete is reported
+ * once to {@link ClientFaults}. One instance per connection, confined to its event loop.
  */
 final class BodyLimit extends ChannelDuplexHandler {
 
   static final String NAME = "relay-body-limit";
-  static final long LINGER_MILLIS = 1000;
 
   private final List<IntakeRoutes> routes;
   private final ClientFaults faults;
@@ -112,6 +108,9 @@ final class BodyLimit extends ChannelDuplexHandler {
     current = request;
     limit = rule.maxBodyBytes();
     received = 0;
+    if (rule.streamed()) {
+      RequestDeadline.exemptBody(ctx.pipeline());
+    }
     return true;
   }
 
@@ -146,17 +145,7 @@ final class BodyLimit extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
-    ctx.writeAndFlush(refusal.response())
-        .addListener(
-            (ChannelFutureListener)
-                written -> {
-                  if (!written.isSuccess() || !(written.channel() instanceof DuplexChannel d)) {
-                    written.channel().close();
-                    return;
-                  }
-                  d.shutdownOutput();
-                  d.eventLoop().schedule(() -> d.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-                });
+    LastAnswer.send(ctx, refusal.response());
   }
 
   @Override

@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * Puts the intake handlers into every HTTP/1.1 connection of Micronaut's server (both services, and
  * both at once in dev mode): {@link RequestDeadline} in front of the HTTP codec and {@link
- * BodyLimit} right in front of Micronaut's request handler. {@code RELAY_REQUEST_TIMEOUT} is read
- * when the server starts, so a bad value stops start-up.
+ * BodyLimit} right in front of Micronaut's request handler, followed by every {@link IntakeStage}.
+ * {@code RELAY_REQUEST_TIMEOUT} is read when the server starts, so a bad value stops start-up.
  */
 @Singleton
 // The Lambda handler has no Netty server: without this the bean's definition fails to load there.
@@ -28,14 +28,17 @@ public class IntakePipeline implements BeanCreatedEventListener<NettyServerCusto
   private final Provider<EnvConfig> config;
   private final Provider<MeterRegistry> meters;
   private final BeanProvider<IntakeRoutes> routes;
+  private final BeanProvider<IntakeStage> stages;
 
   public IntakePipeline(
       Provider<EnvConfig> config,
       Provider<MeterRegistry> meters,
-      BeanProvider<IntakeRoutes> routes) {
+      BeanProvider<IntakeRoutes> routes,
+      BeanProvider<IntakeStage> stages) {
     this.config = config;
     this.meters = meters;
     this.routes = routes;
+    this.stages = stages;
   }
 
   @Override
@@ -44,18 +47,23 @@ public class IntakePipeline implements BeanCreatedEventListener<NettyServerCusto
     IntakeSettings settings = IntakeSettings.from(config.get());
     ClientFaults faults = new ClientFaults(meters.get());
     List<IntakeRoutes> known = routes.stream().toList();
-    event.getBean().register(new Customizer(null, settings, faults, known));
+    List<IntakeStage> extra = stages.stream().toList();
+    event.getBean().register(new Customizer(null, settings, faults, known, extra));
     return event.getBean();
   }
 
   private record Customizer(
-      Channel channel, IntakeSettings settings, ClientFaults faults, List<IntakeRoutes> routes)
+      Channel channel,
+      IntakeSettings settings,
+      ClientFaults faults,
+      List<IntakeRoutes> routes,
+      List<IntakeStage> stages)
       implements NettyServerCustomizer {
 
     @Override
     public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
       return role == ChannelRole.CONNECTION
-          ? new Customizer(channel, settings, faults, routes)
+          ? new Customizer(channel, settings, faults, routes, stages)
           : this;
     }
 
@@ -78,6 +86,11 @@ public class IntakePipeline implements BeanCreatedEventListener<NettyServerCusto
           ChannelPipelineCustomizer.HANDLER_MICRONAUT_INBOUND,
           BodyLimit.NAME,
           new BodyLimit(routes, faults));
+      String previous = BodyLimit.NAME;
+      for (IntakeStage stage : stages) {
+        pipeline.addAfter(previous, stage.name(), stage.newHandler());
+        previous = stage.name();
+      }
     }
   }
 }

@@ -9,13 +9,21 @@ import io.netty.handler.codec.http.HttpHeaders;
  *     a chunked body is cut off (413, connection closed) once it grows past this
  * @param credentials null when the route needs none; otherwise headers it refuses are answered 401
  *     before the body is read
+ * @param streamed true for a route whose body is a long-lived stream (SPEC §12 {@code :stream}):
+ *     {@code RELAY_REQUEST_TIMEOUT} then limits only its headers, never its body; the route's own
+ *     handler bounds the body's idle time and total length
  */
-public record IntakeRule(long maxBodyBytes, CredentialCheck credentials) {
+public record IntakeRule(long maxBodyBytes, CredentialCheck credentials, boolean streamed) {
 
   /** Any route a service does not name: bodies of ops and admin requests are small. */
   public static final long DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
   public static final IntakeRule DEFAULT = new IntakeRule(DEFAULT_MAX_BODY_BYTES, null);
+
+  /** A route whose whole request (headers and body) must arrive within the request timeout. */
+  public IntakeRule(long maxBodyBytes, CredentialCheck credentials) {
+    this(maxBodyBytes, credentials, false);
+  }
 
   public IntakeRule {
     if (maxBodyBytes < 0) {

@@ -15,13 +15,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A problem details answer (SPEC §2) that ends its connection: {@code Connection: close}, sent by
- * the intake handlers themselves because Micronaut never saw (or will never finish) the request.
+ * the intake handlers (and {@link IntakeStage}s) themselves because Micronaut never saw (or will
+ * never finish) the request.
  *
  * @param status the HTTP status
  * @param code the stable error code
  * @param detail a fixed sentence; never holds client input
  */
-record Refusal(int status, String code, String detail) {
+public record Refusal(int status, String code, String detail) {
 
   static Refusal unauthorized() {
     return new Refusal(
@@ -43,7 +44,7 @@ record Refusal(int status, String code, String detail) {
   }
 
   /** The answer as an HTTP object, for handlers after the HTTP codec. */
-  FullHttpResponse response() {
+  public FullHttpResponse response() {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,

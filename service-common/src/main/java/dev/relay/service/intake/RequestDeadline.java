@@ -44,6 +44,9 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
   private String method;
   private String uri;
 
+  /** Set while the body of the current request is exempt (a streamed route); reset at its end. */
+  private boolean bodyExempt;
+
   /** Set once the current request has a response under way or done; reset by the next request. */
   private boolean answered;
 
@@ -67,6 +70,19 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Stops the clock for the rest of the current request, whose headers have been read: its body is
+   * a stream that the route's own handler bounds (SPEC §12 idle and total deadlines). The next
+   * request on the connection is limited again. A no-op on a pipeline without this handler. Must
+   * run on the connection's event loop.
+   */
+  public static void exemptBody(ChannelPipeline pipeline) {
+    if (pipeline.get(NAME) instanceof RequestDeadline deadline) {
+      deadline.cancel();
+      deadline.bodyExempt = true;
+    }
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!endInstalled) {
@@ -76,7 +92,7 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
             .addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, END_NAME, new End());
       }
     }
-    if (timer == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+    if (timer == null && !bodyExempt && msg instanceof ByteBuf bytes && bytes.isReadable()) {
       timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
     }
     ctx.fireChannelRead(msg);
@@ -135,6 +151,7 @@ public final class RequestDeadline extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof LastHttpContent) {
         cancel();
+        bodyExempt = false;
       }
       ctx.fireChannelRead(msg);
     }
