@@ -2,14 +2,11 @@ package dev.relay.engine.control;
 
 import static dev.relay.engine.StoreCalls.done;
 
-import dev.relay.engine.RedisTestCluster;
+import dev.relay.engine.ClusterPerTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against the shared three-master test Redis Cluster: each record script touches one
@@ -18,27 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class RedisClusterControlStoreIT extends ControlStoreContract {
 
-  private static RedisTestCluster redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestCluster();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyCluster() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final ClusterPerTest redis = new ClusterPerTest();
 
   @Override
   protected List<ControlStore> openShared(int count, Duration removalKeep) {
