@@ -92,7 +92,8 @@ final class Services {
 
   /**
    * Starts {@code java -jar target/relay.jar gateway} as a separate process (so a test can SIGKILL
-   * it) on {@code port}, logging to {@code target/<logName>}.
+   * it) on {@code port}, logging to {@code target/<logName>}; {@code env} adds or overrides
+   * variables (e.g. {@code REDIS_URL}, else the shared {@link dev.relay.testkit.TestRedis}).
    */
   static Process gatewayProcess(int port, String logName, Map<String, String> env) {
     ProcessBuilder builder =
@@ -109,7 +110,10 @@ final class Services {
             .redirectErrorStream(true)
             .redirectOutput(java.nio.file.Path.of("target", logName).toFile());
     Map<String, String> processEnv = builder.environment();
-    processEnv.put("REDIS_URL", dev.relay.testkit.TestRedis.url());
+    // the shared Redis only when the test brings none (it is started on first use)
+    processEnv.put(
+        "REDIS_URL",
+        env.containsKey("REDIS_URL") ? env.get("REDIS_URL") : dev.relay.testkit.TestRedis.url());
     processEnv.put("JWT_SIGNING_SECRET", SECRET);
     processEnv.put("PORT", Integer.toString(port));
     processEnv.put("RELAY_CONNECT_LIMIT_PER_IP", "100000/min");
