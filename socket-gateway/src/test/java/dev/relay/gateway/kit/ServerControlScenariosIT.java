@@ -94,6 +94,19 @@ class ServerControlScenariosIT extends KitFixture {
     return Instant.ofEpochSecond(millis / 1000 + 1);
   }
 
+  /**
+   * The status of a GET the server refuses at its request-line limit: Netty answers 413 and closes
+   * the connection while part of the request may still be unread, so the kernel may reset it before
+   * the client reads the answer. A reset then counts as the same refusal (413).
+   */
+  private static int statusOrReset(URI server, String path) {
+    try {
+      return admin(server, "GET", path, null).statusCode();
+    } catch (UncheckedIOException reset) {
+      return 413;
+    }
+  }
+
   static HttpResponse<String> admin(URI server, String method, String path, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(server.resolve(path)).header("Authorization", "Bearer " + ADMIN_KEY);
@@ -350,8 +363,7 @@ class ServerControlScenariosIT extends KitFixture {
           assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(400);
           assertProblem(response, 400, field);
         });
-    assertThat(
-            admin(s, "GET", "/admin/cluster/rooms?prefix=" + "a".repeat(5000), null).statusCode())
+    assertThat(statusOrReset(s, "/admin/cluster/rooms?prefix=" + "a".repeat(5000)))
         .as("a request line over the server's limit")
         .isEqualTo(413);
 
