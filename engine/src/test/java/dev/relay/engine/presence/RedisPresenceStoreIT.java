@@ -1,13 +1,10 @@
 package dev.relay.engine.presence;
 
-import dev.relay.engine.RedisTestDatabase;
+import dev.relay.engine.DatabasePerTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against the shared test Redis (database 10, flushed per test). Each store has its
@@ -15,27 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class RedisPresenceStoreIT extends PresenceStoreContract {
 
-  private static RedisTestDatabase redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestDatabase(10);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyDatabase() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final DatabasePerTest redis = new DatabasePerTest(10);
 
   @Override
   protected List<PresenceStore> openShared(int count, Duration instanceTtl) {

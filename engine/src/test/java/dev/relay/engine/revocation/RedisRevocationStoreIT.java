@@ -3,16 +3,13 @@ package dev.relay.engine.revocation;
 import static dev.relay.engine.StoreCalls.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.engine.RedisTestDatabase;
+import dev.relay.engine.DatabasePerTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract against the shared test Redis, database 12. The Pub/Sub channel is not per database,
@@ -20,27 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisRevocationStoreIT extends RevocationStoreContract {
 
-  private static RedisTestDatabase redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestDatabase(12);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyDatabase() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final DatabasePerTest redis = new DatabasePerTest(12);
 
   @Override
   protected List<RevocationStore> openShared(int count, Duration grace) {

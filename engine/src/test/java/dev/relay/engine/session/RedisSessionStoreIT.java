@@ -3,40 +3,17 @@ package dev.relay.engine.session;
 import static dev.relay.engine.StoreCalls.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.engine.RedisTestDatabase;
+import dev.relay.engine.DatabasePerTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract against the shared test Redis, database 11, flushed per test. */
 class RedisSessionStoreIT extends SessionStoreContract {
 
-  private static RedisTestDatabase redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestDatabase(11);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyDatabase() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final DatabasePerTest redis = new DatabasePerTest(11);
 
   @Override
   protected List<SessionStore> openShared(int count) {

@@ -3,39 +3,16 @@ package dev.relay.engine.webhook;
 import static dev.relay.engine.StoreCalls.done;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.engine.RedisTestDatabase;
+import dev.relay.engine.DatabasePerTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract against the shared test Redis, database 14, flushed per test. */
 class RedisWebhookQueueIT extends WebhookQueueContract {
 
-  private static RedisTestDatabase redis;
-
-  @BeforeAll
-  static void connect() {
-    redis = new RedisTestDatabase(14);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    redis.close();
-  }
-
-  @BeforeEach
-  void emptyDatabase() {
-    redis.flush();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    redis.closeConnections();
-  }
+  @RegisterExtension static final DatabasePerTest redis = new DatabasePerTest(14);
 
   @Override
   protected List<WebhookQueue> openShared(int count) {
