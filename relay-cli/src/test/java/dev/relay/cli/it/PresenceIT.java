@@ -62,11 +62,11 @@ class PresenceIT {
 
     String room = "team:" + UUID.randomUUID();
     try (WsTestClient watcher =
-            WsTestClient.connect(
-                Services.realtime(gw1, token("watcher", room, List.of("presence"))));
-        WsTestClient plain =
-            WsTestClient.connect(Services.realtime(gw1, token("plain", room, List.of())))) {
+        WsTestClient.connect(Services.realtime(gw1, token("watcher", room, List.of("presence"))))) {
+      // The watcher is promised only what is published after its welcome: plain connects after it.
       watcher.expect("welcome");
+      WsTestClient plain =
+          WsTestClient.connect(Services.realtime(gw1, token("plain", room, List.of())));
       plain.expect("welcome");
       JsonNode plainJoined = nextPresenceEvent(watcher);
       assertThat(plainJoined.get("type").asText()).isEqualTo("presence.joined");
@@ -97,6 +97,7 @@ class PresenceIT {
           .extracting(m -> m.get("sub").asText())
           .containsExactlyInAnyOrder("watcher", "plain");
       remote.close();
+      plain.close();
     }
   }
 }
