@@ -75,12 +75,14 @@ public final class EventParser {
     String text;
     try {
       text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(body))
-              .toString();
+          isAscii(body)
+              ? new String(body, StandardCharsets.ISO_8859_1) // the same text, without a decoder
+              : StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(body))
+                  .toString();
     } catch (CharacterCodingException e) {
       throw ProblemException.invalid("body", "the request body is not valid UTF-8");
     }
@@ -260,6 +262,15 @@ public final class EventParser {
       }
     }
     return false;
+  }
+
+  private static boolean isAscii(byte[] body) {
+    for (byte b : body) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String reason(JsonProcessingException e) {

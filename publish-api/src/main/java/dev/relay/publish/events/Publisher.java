@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The publish use case of SPEC §2, transport-neutral: size limit, authentication, content type,
@@ -38,6 +37,7 @@ public final class Publisher {
   private final EventLog eventLog;
   private final PublishMetrics metrics;
   private final Duration answerDeadline;
+  private final AnswerDeadlines deadlines;
 
   /** How long the store may take before a publish is answered 503 (SPEC §2: within 1 s). */
   public static final Duration ANSWER_DEADLINE = Duration.ofMillis(800);
@@ -49,8 +49,10 @@ public final class Publisher {
       PublishRateLimiter rateLimiter,
       EventLog eventLog,
       PublishMetrics metrics,
-      Duration answerDeadline) {
+      Duration answerDeadline,
+      AnswerDeadlines deadlines) {
     this.answerDeadline = answerDeadline;
+    this.deadlines = deadlines;
     this.settings = settings;
     this.authenticator = authenticator;
     this.parser = parser;
@@ -203,17 +205,15 @@ public final class Publisher {
             answer.complete(value);
           }
         });
-    if (!answer.isDone()) {
-      long remaining = answerDeadline.toNanos() - (System.nanoTime() - storeStart);
-      CompletableFuture.delayedExecutor(Math.max(0, remaining), TimeUnit.NANOSECONDS)
-          .execute(
-              () -> {
-                if (answer.completeExceptionally(timedOut())) {
-                  metrics.record(Result.UNAVAILABLE);
-                  metrics.error("engine_timeout");
-                }
-              });
-    }
+    deadlines.bound(
+        answer,
+        answerDeadline.toNanos() - (System.nanoTime() - storeStart),
+        () -> {
+          if (answer.completeExceptionally(timedOut())) {
+            metrics.record(Result.UNAVAILABLE);
+            metrics.error("engine_timeout");
+          }
+        });
     answer.whenComplete((value, error) -> metrics.latencyNanos(System.nanoTime() - start));
     return answer;
   }

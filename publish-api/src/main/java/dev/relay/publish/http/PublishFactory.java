@@ -5,6 +5,7 @@ import dev.relay.engine.EventLog;
 import dev.relay.engine.ratelimit.Limit;
 import dev.relay.engine.ratelimit.RateLimiter;
 import dev.relay.publish.auth.PublishAuthenticator;
+import dev.relay.publish.events.AnswerDeadlines;
 import dev.relay.publish.events.EventParser;
 import dev.relay.publish.events.EventSchemas;
 import dev.relay.publish.events.PublishMetrics;
@@ -18,6 +19,7 @@ import dev.relay.service.config.ConfigException;
 import dev.relay.service.config.EnvConfig;
 import dev.relay.service.net.ClientAddress;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -93,9 +95,24 @@ public class PublishFactory {
       EventParser parser,
       PublishRateLimiter rateLimiter,
       EventLog eventLog,
-      PublishMetrics metrics) {
+      PublishMetrics metrics,
+      AnswerDeadlines deadlines) {
     return new Publisher(
-        settings, authenticator, parser, rateLimiter, eventLog, metrics, Publisher.ANSWER_DEADLINE);
+        settings,
+        authenticator,
+        parser,
+        rateLimiter,
+        eventLog,
+        metrics,
+        Publisher.ANSWER_DEADLINE,
+        deadlines);
+  }
+
+  /** The publish deadline timers; closed with the context. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  AnswerDeadlines answerDeadlines() {
+    return new AnswerDeadlines();
   }
 
   @Singleton

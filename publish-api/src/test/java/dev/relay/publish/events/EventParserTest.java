@@ -122,4 +122,19 @@ class EventParserTest {
     assertThat(EventParser.hasUnpairedSurrogate("\ude00x")).isTrue();
     assertThat(EventParser.hasUnpairedSurrogate("x\ud83dy")).isTrue();
   }
+
+  @Test
+  void readsAsciiAndUtf8BodiesAlikeAndRefusesInvalidUtf8() {
+    String json = "{\"sessionId\":\"s\",\"event\":\"note\",\"payload\":{\"t\":\"%s\"}}";
+    JsonNode ascii = parser.readObject(json.formatted("plain").getBytes(StandardCharsets.UTF_8));
+    JsonNode utf8 = parser.readObject(json.formatted("é😀").getBytes(StandardCharsets.UTF_8));
+    assertThat(ascii.get("payload").get("t").asText()).isEqualTo("plain");
+    assertThat(utf8.get("payload").get("t").asText()).isEqualTo("é😀");
+
+    byte[] invalid = json.formatted("xx").getBytes(StandardCharsets.UTF_8);
+    invalid[invalid.length - 5] = (byte) 0xC3; // a lead byte followed by an ASCII letter
+    assertThatThrownBy(() -> parser.readObject(invalid))
+        .isInstanceOf(ProblemException.class)
+        .hasMessageContaining("not valid UTF-8");
+  }
 }
