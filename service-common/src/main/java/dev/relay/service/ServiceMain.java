@@ -68,6 +68,11 @@ public final class ServiceMain {
       int port = port(env.apply("PORT"), role.defaultPort());
       Map<String, Object> properties = new HashMap<>(role.properties());
       properties.put("micronaut.server.port", port);
+      // Netty's epoll transport where the platform has it (Linux; NIO elsewhere): fewer system
+      // calls and no selected-key sets per wake-up (docs/perf-tests/README.md, #17).
+      properties.putIfAbsent("micronaut.server.netty.use-native-transport", true);
+      properties.putIfAbsent("micronaut.netty.event-loops.default.prefer-native-transport", true);
+      properties.putIfAbsent("micronaut.netty.event-loops.parent.prefer-native-transport", true);
       properties.put("relay.service.name", role.name());
       ApplicationContext context =
           ApplicationContext.builder().banner(false).args(args).properties(properties).start();
