@@ -9,6 +9,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,6 +143,7 @@ final class RedisLiveSource implements LiveSource {
     boolean needTopology = false;
     RedisTopology topology = redis.topology();
     long now = System.currentTimeMillis();
+    Map<RedisURI, String> keys = new IdentityHashMap<>(); // a few nodes, many rooms
     synchronized (this) {
       if (closed || sink == null) {
         return;
@@ -154,7 +156,7 @@ final class RedisLiveSource implements LiveSource {
           needTopology = true;
           continue;
         }
-        String key = ShardSubscriber.key(owner);
+        String key = keys.computeIfAbsent(owner, ShardSubscriber::key);
         if (current != null && nodes.get(key) != current) {
           placed.remove(room);
           if (current.release(room)) {
