@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,21 @@ public final class StorePresenceDirectory implements PresenceDirectory {
   private final PresenceStore store;
   private final EventLog log;
   private final String instanceId;
-  private final Executor later;
+
+  /**
+   * The pace timers of every directory in the process: one daemon thread. ({@code
+   * CompletableFuture.delayedExecutor} would start a new thread per departure on a 2-core machine,
+   * where its default pool has no thread to spare: 10,000 threads for 10,000 disconnects.)
+   */
+  private static final ScheduledExecutorService PACER =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread t = new Thread(task, "relay-presence-pace");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final long paceMillis;
   private final ConcurrentHashMap<String, Object> pendingLeft = new ConcurrentHashMap<>();
   private final LifecycleSink lifecycle;
 
@@ -79,7 +94,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
     this.store = store;
     this.log = log;
     this.instanceId = instanceId;
-    this.later = CompletableFuture.delayedExecutor(pace.toMillis(), TimeUnit.MILLISECONDS);
+    this.paceMillis = pace.toMillis();
   }
 
   @Override
@@ -184,13 +199,15 @@ public final class StorePresenceDirectory implements PresenceDirectory {
     String key = key(room, sub);
     Object mark = new Object();
     pendingLeft.put(key, mark);
-    later.execute(
+    PACER.schedule(
         () -> {
           if (pendingLeft.remove(key, mark)) {
             announceLeftIfAbsent(room, sub);
           }
           // else: rejoined here meanwhile, flushed, or a later departure owns the key
-        });
+        },
+        paceMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
