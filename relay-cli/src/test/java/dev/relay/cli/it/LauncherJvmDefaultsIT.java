@@ -1,0 +1,61 @@
+package dev.relay.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's JVM defaults (#17): {@code ./relay gateway} pre-touches its heap, the other roles
+ * do not, {@code JAVA_OPTS} comes after the defaults (so it wins), and {@code RELAY_JVM_DEFAULTS}
+ * replaces them. A stand-in {@code java} on the PATH prints the arguments it was given.
+ */
+class LauncherJvmDefaultsIT {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir Path bin;
+
+  private String javaArgs(Map<String, String> env, String... args) throws Exception {
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("relay").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.equals("JAVA_OPTS") || k.startsWith("RELAY_"));
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  }
+
+  @Test
+  void theGatewayPreTouchesItsHeapAndJavaOptsComesLast() throws Exception {
+    String gateway = javaArgs(Map.of("JAVA_OPTS", "-Xms64m -Xmx64m"), "gateway");
+    assertThat(gateway)
+        .startsWith("-XX:+AlwaysPreTouch -Xms64m -Xmx64m -jar ")
+        .endsWith(" gateway");
+
+    assertThat(javaArgs(Map.of(), "publish-api")).doesNotContain("AlwaysPreTouch");
+    assertThat(javaArgs(Map.of(), "dev")).doesNotContain("AlwaysPreTouch");
+  }
+
+  @Test
+  void relayJvmDefaultsReplacesTheDefaults() throws Exception {
+    assertThat(javaArgs(Map.of("RELAY_JVM_DEFAULTS", ""), "gateway"))
+        .doesNotContain("AlwaysPreTouch")
+        .startsWith("-jar ");
+    assertThat(javaArgs(Map.of("RELAY_JVM_DEFAULTS", "-XX:+UseZGC"), "gateway"))
+        .startsWith("-XX:+UseZGC -jar ");
+  }
+}
