@@ -36,8 +36,11 @@ final class CodeScan {
   private static final Pattern JAVA_ENV_LITERAL =
       Pattern.compile("\"((?:RELAY|REDIS|JWT|ADMIN)_[A-Z0-9_]+)\"");
 
-  /** Resources and scripts: {@code ${NAME:-default}}, {@code ${NAME:default}}, {@code ${NAME}}. */
-  private static final Pattern TEXT_ENV = Pattern.compile("\\$\\{" + ENV + "(?::-?[^}]*)?}");
+  /**
+   * Resources and scripts: {@code ${NAME:-default}}, {@code ${NAME:default}}, {@code ${NAME}}, and
+   * the shell's {@code ${NAME-default}} (default only when unset).
+   */
+  private static final Pattern TEXT_ENV = Pattern.compile("\\$\\{" + ENV + "(?::-?[^}]*|-[^}]*)?}");
 
   private static final Pattern JAVA_PROPERTY =
       Pattern.compile(
