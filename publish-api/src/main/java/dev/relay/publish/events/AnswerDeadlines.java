@@ -1,5 +1,6 @@
 package dev.relay.publish.events;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -7,8 +8,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The timers that bound how long a publish waits for the store: one daemon thread for the whole
- * process, and each timer is cancelled (and removed from the queue) as soon as its answer is done.
+ * The timers that bound how long a publish waits for the store, each {@link #deadline} after the
+ * store was first asked: one daemon thread for the whole process, and each timer is cancelled (and
+ * removed from the queue) as soon as its answer is done.
  *
  * <p>Why not {@code CompletableFuture.delayedExecutor}: it keeps every task until its delay ends,
  * even when the answer came long before, and on a machine with two cores it runs each one on a new
@@ -19,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AnswerDeadlines implements AutoCloseable {
 
+  private final Duration deadline;
   private final ScheduledThreadPoolExecutor timer;
 
-  public AnswerDeadlines() {
+  public AnswerDeadlines(Duration deadline) {
+    this.deadline = deadline;
     timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -34,16 +38,17 @@ public final class AnswerDeadlines implements AutoCloseable {
   }
 
   /**
-   * Runs {@code onTimeout} after {@code nanos} unless {@code answer} is done by then; a done answer
-   * cancels its timer at once.
+   * Runs {@code onTimeout} at {@link #deadline} after {@code startNanos} ({@link System#nanoTime})
+   * unless {@code answer} is done by then; a done answer cancels its timer at once.
    */
-  public void bound(CompletableFuture<?> answer, long nanos, Runnable onTimeout) {
+  public void bound(CompletableFuture<?> answer, long startNanos, Runnable onTimeout) {
     if (answer.isDone()) {
       return;
     }
+    long remaining = deadline.toNanos() - (System.nanoTime() - startNanos);
     ScheduledFuture<?> timeout;
     try {
-      timeout = timer.schedule(onTimeout, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+      timeout = timer.schedule(onTimeout, Math.max(0, remaining), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
       return;
     }

@@ -36,7 +36,6 @@ public final class Publisher {
   private final PublishRateLimiter rateLimiter;
   private final EventLog eventLog;
   private final PublishMetrics metrics;
-  private final Duration answerDeadline;
   private final AnswerDeadlines deadlines;
 
   /** How long the store may take before a publish is answered 503 (SPEC §2: within 1 s). */
@@ -49,9 +48,7 @@ public final class Publisher {
       PublishRateLimiter rateLimiter,
       EventLog eventLog,
       PublishMetrics metrics,
-      Duration answerDeadline,
       AnswerDeadlines deadlines) {
-    this.answerDeadline = answerDeadline;
     this.deadlines = deadlines;
     this.settings = settings;
     this.authenticator = authenticator;
@@ -207,7 +204,7 @@ public final class Publisher {
         });
     deadlines.bound(
         answer,
-        answerDeadline.toNanos() - (System.nanoTime() - storeStart),
+        storeStart,
         () -> {
           if (answer.completeExceptionally(timedOut())) {
             metrics.record(Result.UNAVAILABLE);

@@ -98,21 +98,14 @@ public class PublishFactory {
       PublishMetrics metrics,
       AnswerDeadlines deadlines) {
     return new Publisher(
-        settings,
-        authenticator,
-        parser,
-        rateLimiter,
-        eventLog,
-        metrics,
-        Publisher.ANSWER_DEADLINE,
-        deadlines);
+        settings, authenticator, parser, rateLimiter, eventLog, metrics, deadlines);
   }
 
   /** The publish deadline timers; closed with the context. */
   @Singleton
   @Bean(preDestroy = "close")
   AnswerDeadlines answerDeadlines() {
-    return new AnswerDeadlines();
+    return new AnswerDeadlines(Publisher.ANSWER_DEADLINE);
   }
 
   @Singleton

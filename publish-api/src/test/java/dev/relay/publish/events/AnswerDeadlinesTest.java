@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AnswerDeadlinesTest {
 
-  private final AnswerDeadlines deadlines = new AnswerDeadlines();
+  private final AnswerDeadlines deadlines = new AnswerDeadlines(Duration.ofMillis(20));
 
   @AfterEach
   void close() {
@@ -23,7 +23,8 @@ class AnswerDeadlinesTest {
     AtomicInteger timedOut = new AtomicInteger();
     for (int i = 0; i < 1000; i++) {
       CompletableFuture<String> answer = new CompletableFuture<>();
-      deadlines.bound(answer, Duration.ofMinutes(1).toNanos(), timedOut::incrementAndGet);
+      deadlines.bound(
+          answer, System.nanoTime() + Duration.ofMinutes(1).toNanos(), timedOut::incrementAndGet);
       answer.complete("stored");
     }
     assertThat(deadlines.pending()).isZero();
@@ -37,7 +38,7 @@ class AnswerDeadlinesTest {
     CompletableFuture<String> thread = new CompletableFuture<>();
     deadlines.bound(
         answer,
-        Duration.ofMillis(20).toNanos(),
+        System.nanoTime(),
         () -> {
           timedOut.incrementAndGet();
           thread.complete(Thread.currentThread().getName());
@@ -51,9 +52,10 @@ class AnswerDeadlinesTest {
   @Test
   void aDoneAnswerOrAClosedTimerSchedulesNothing() {
     AtomicInteger timedOut = new AtomicInteger();
-    deadlines.bound(CompletableFuture.completedFuture("x"), 0, timedOut::incrementAndGet);
+    deadlines.bound(
+        CompletableFuture.completedFuture("x"), System.nanoTime(), timedOut::incrementAndGet);
     deadlines.close();
-    deadlines.bound(new CompletableFuture<>(), 0, timedOut::incrementAndGet);
+    deadlines.bound(new CompletableFuture<>(), System.nanoTime(), timedOut::incrementAndGet);
     assertThat(deadlines.pending()).isZero();
     assertThat(timedOut).hasValue(0);
   }
