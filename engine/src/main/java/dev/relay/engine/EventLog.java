@@ -1,6 +1,8 @@
 package dev.relay.engine;
 
 import dev.relay.contracts.EventId;
+import dev.relay.engine.ratelimit.Limit;
+import dev.relay.engine.ratelimit.RateDecision;
 import dev.relay.engine.stream.OpenMessages;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +32,13 @@ import java.util.concurrent.CompletionStage;
  *       accumulated text in the same atomic step as its append, or is refused with nothing stored
  *       ({@link Appended#rejected}); see {@code docs/streaming.md} for the seq rules and {@link
  *       dev.relay.engine.stream.MessageLimits} for the bounds.
+ *   <li>A draft with a {@link EventDraft#roomLimit() room limit} takes one token from the room's
+ *       bucket in the same atomic step as its append (on Redis: inside {@code append.lua}, on the
+ *       room's slot), or is refused with {@link Appended#rateLimited} and nothing stored. A nonce
+ *       seen before is answered as a duplicate without taking a token (it stores nothing); the
+ *       token is taken before the streamed-message rules, so a {@code message.delta} refused by
+ *       them has spent it, as when the limit was checked before the append. A failed append may or
+ *       may not have taken its token.
  * </ul>
  *
  * <p>All methods are thread-safe and never block the caller.
@@ -41,6 +50,14 @@ public interface EventLog extends AutoCloseable {
 
   /** Stores several events, each exactly as {@link #append}; results in request order. */
   CompletionStage<List<Appended>> appendAll(List<EventDraft> drafts);
+
+  /**
+   * Takes one token from the room's publish bucket, the one {@link EventDraft#roomLimit()} appends
+   * spend ({@code /v1/events:stream} spends one per stream, SPEC §12). Fails open like {@link
+   * dev.relay.engine.ratelimit.RateLimiter}: when the store cannot answer, the token is granted
+   * (the appends that follow then fail on their own). Never fails.
+   */
+  CompletionStage<RateDecision> takeRoomToken(String room, Limit limit);
 
   /**
    * The non-volatile events of {@code room} after {@code since}, in order, at most {@code

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * text in the same atomic step as its append, with the seq rules and bounds of docs/streaming.md,
  * and {@link EventLog#openMessages} reads the texts together with the position they belong to.
  */
-public abstract class StreamedMessageContract extends FeedContract {
+public abstract class StreamedMessageContract extends RoomLimitContract {
 
   protected static EventDraft delta(String room, String id, long seq, String text) {
     return draft(

@@ -15,6 +15,9 @@ import dev.relay.engine.StoredEvent;
 import dev.relay.engine.feed.LiveSink;
 import dev.relay.engine.feed.LiveSource;
 import dev.relay.engine.feed.RoomFeed;
+import dev.relay.engine.ratelimit.Limit;
+import dev.relay.engine.ratelimit.MemoryRateLimiter;
+import dev.relay.engine.ratelimit.RateDecision;
 import dev.relay.engine.stream.MessageLimits;
 import dev.relay.engine.stream.MessagePart;
 import dev.relay.engine.stream.OpenMessages;
@@ -36,7 +39,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code <millis>-<sequence>} and a random epoch per life (a restart of the process is a new life,
  * so old ids answer {@code EPOCH_CHANGED}), the idempotency window, trimming by retention and
  * length on append, idle rooms forgotten after retention + 10 minutes, and the same replay proof
- * rules. Feeds are {@link RoomFeed}s over an in-process source that never loses a message.
+ * rules, and the rooms' publish buckets (a {@link MemoryRateLimiter} keyed by room, taken under the
+ * lock in the same step as the append). Feeds are {@link RoomFeed}s over an in-process source that
+ * never loses a message.
  *
  * <p>Locking: one monitor, {@code lock}, guards every room, the subscriptions and the closed flag.
  * It is held only for in-memory work. Live messages are handed to the feeds' sinks under the lock,
@@ -54,6 +59,9 @@ public final class MemoryEventLog implements EventLog {
   private final int maxRoomEvents;
   private final int repairMax;
   private final MessageLimits messageLimits;
+
+  /** The rooms' publish buckets; its own monitor, taken inside {@code lock}, never the reverse. */
+  private final MemoryRateLimiter roomTokens = new MemoryRateLimiter();
 
   /** Guarded by {@code lock}. */
   private final Map<String, MemoryRoom> rooms = new HashMap<>();
@@ -124,6 +132,12 @@ public final class MemoryEventLog implements EventLog {
       }
     }
     return CompletableFuture.completedFuture(List.copyOf(appended));
+  }
+
+  /** The bucket {@link EventDraft#roomLimit()} appends take from; completes at once. */
+  @Override
+  public CompletionStage<RateDecision> takeRoomToken(String room, Limit limit) {
+    return roomTokens.tryAcquire(room, limit, 1);
   }
 
   @Override
@@ -204,6 +218,12 @@ public final class MemoryEventLog implements EventLog {
       EventId seen = r.seenNonce(draft.nonce(), now);
       if (seen != null) {
         return new Appended(seen, room, true, null);
+      }
+    }
+    if (draft.roomLimit() != null) {
+      RateDecision token = takeRoomToken(room, draft.roomLimit()).toCompletableFuture().join();
+      if (!token.allowed()) {
+        return Appended.rateLimited(room, token.retryAfterSeconds());
       }
     }
     if (r == null) {

@@ -37,7 +37,7 @@ public record Limit(long capacity, long refill, Duration period) {
   }
 
   /** Tokens gained per millisecond. */
-  double tokensPerMilli() {
+  public double tokensPerMilli() {
     return (double) refill / period.toMillis();
   }
 

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link RateLimiter} shared by every instance on one Redis: one hash per bucket, {@code
- * relay:rl:<key>}, updated by one Lua script ({@code acquire.lua}) in one round trip, on Redis's
- * clock. A bucket's key expires once it would be full again, so idle buckets disappear.
+ * relay:rl:<key>}, updated by one Lua script ({@code acquire.lua} over {@code bucket.lua}) in one
+ * round trip, on Redis's clock. A bucket's key expires once it would be full again, so idle buckets
+ * disappear.
  *
  * <p>Fails open: when Redis is down or slow (past the command timeout), the call is allowed and a
  * warning is logged, at most once per {@value #LOG_EVERY_MILLIS} ms.
@@ -22,8 +23,12 @@ import org.slf4j.LoggerFactory;
 public final class RedisRateLimiter implements RateLimiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
+
+  /** The token bucket's Lua ({@code take_tokens}), loaded in front of every script using it. */
+  public static final String BUCKET_LUA = "/dev/relay/engine/ratelimit/bucket.lua";
+
   private static final RedisScript ACQUIRE =
-      RedisScript.load(RedisRateLimiter.class, "acquire.lua");
+      RedisScript.load(RedisRateLimiter.class, "acquire.lua", BUCKET_LUA);
   private static final String PREFIX = "relay:rl:";
   private static final long LOG_EVERY_MILLIS = 10_000;
 
@@ -37,8 +42,16 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public CompletionStage<RateDecision> tryAcquire(String key, Limit limit, int permits) {
+    return tryAcquireAt(PREFIX + key, limit, permits);
+  }
+
+  /**
+   * As {@link #tryAcquire} on the bucket at exactly {@code redisKey} (no {@code relay:rl:} prefix),
+   * e.g. a room's bucket on the room's slot ({@code RedisKeyLayout.roomRateLimit}).
+   */
+  public CompletionStage<RateDecision> tryAcquireAt(String redisKey, Limit limit, int permits) {
     MemoryRateLimiter.requirePermits(limit, permits);
-    String[] keys = {PREFIX + key};
+    String[] keys = {redisKey};
     String capacity = Long.toString(limit.capacity());
     String rate = Double.toString(limit.tokensPerMilli());
     String wanted = Integer.toString(permits);

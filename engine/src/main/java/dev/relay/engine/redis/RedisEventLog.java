@@ -14,6 +14,9 @@ import dev.relay.engine.History;
 import dev.relay.engine.Replay;
 import dev.relay.engine.UnsupportedServerException;
 import dev.relay.engine.feed.RoomFeed;
+import dev.relay.engine.ratelimit.Limit;
+import dev.relay.engine.ratelimit.RateDecision;
+import dev.relay.engine.ratelimit.RedisRateLimiter;
 import dev.relay.engine.stream.MessageLimits;
 import dev.relay.engine.stream.MessagePart;
 import dev.relay.engine.stream.OpenMessages;
@@ -37,10 +40,11 @@ import java.util.concurrent.CompletionStage;
  * slot ({@link RedisKeyLayout}). An append is one Lua script ({@code append.lua}): idempotency
  * check, epoch, {@code XADD} trimmed by age ({@code MINID}) and length ({@code maxRoomEvents}),
  * meta update, TTLs, nonce record and {@code SPUBLISH} of the entry with the id of the room's
- * previous entry, as one atomic step. A replay is one script ({@code read.lua}, via {@link
- * RoomReads}) that reads and proves completeness atomically. A {@link #openFeed feed} is a {@link
- * RoomFeed} over a {@link RedisLiveSource}, which subscribes each followed room on the node serving
- * its slot.
+ * previous entry, as one atomic step; a draft's room limit is a token bucket on the room's slot
+ * ({@code relay:{R}:rl}) taken in the same script, so a publish is one round trip. A replay is one
+ * script ({@code read.lua}, via {@link RoomReads}) that reads and proves completeness atomically. A
+ * {@link #openFeed feed} is a {@link RoomFeed} over a {@link RedisLiveSource}, which subscribes
+ * each followed room on the node serving its slot.
  *
  * <p>When Redis is unreachable every call fails within the command timeout (at once when the
  * connection is known to be down) with {@link dev.relay.engine.EngineUnavailableException}; calls
@@ -48,15 +52,18 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RedisEventLog implements EventLog {
 
-  private static final RedisScript APPEND = RedisScript.load(RedisEventLog.class, "append.lua");
+  private static final RedisScript APPEND =
+      RedisScript.load(RedisEventLog.class, "append.lua", RedisRateLimiter.BUCKET_LUA);
 
   /** The most events a feed repairs from the stream at once before it reports a position lost. */
   static final int REPAIR_MAX = 10_000;
 
   private final RedisEngineSettings settings;
   private final RedisConnections redis;
+  private final boolean ownsRedis;
   private final RoomReads reads;
   private final MessageLimits messageLimits;
+  private final RedisRateLimiter roomTokens;
 
   /**
    * Connects lazily: construction does not fail when Redis is down; the first calls do, with {@link
@@ -68,12 +75,37 @@ public final class RedisEventLog implements EventLog {
     this(url, settings, MessageLimits.DEFAULTS);
   }
 
-  /** As {@link #RedisEventLog(String, RedisEngineSettings)} with other streamed-message bounds. */
+  /**
+   * As {@link #RedisEventLog(String, RedisEngineSettings)} with other streamed-message bounds; the
+   * log creates its own connections and closes them with itself.
+   */
   public RedisEventLog(String url, RedisEngineSettings settings, MessageLimits messageLimits) {
+    this(
+        new RedisConnections(url, settings.cluster(), settings.commandTimeout()),
+        true,
+        settings,
+        messageLimits);
+  }
+
+  /**
+   * A log over the process's shared {@code redis} (one Lettuce client per process, shared with the
+   * stores): {@link #close()} leaves it open; its owner closes it after this log.
+   */
+  public RedisEventLog(RedisConnections redis, RedisEngineSettings settings) {
+    this(redis, false, settings, MessageLimits.DEFAULTS);
+  }
+
+  private RedisEventLog(
+      RedisConnections redis,
+      boolean ownsRedis,
+      RedisEngineSettings settings,
+      MessageLimits messageLimits) {
     this.settings = settings;
     this.messageLimits = messageLimits;
-    this.redis = new RedisConnections(url, settings.cluster(), settings.commandTimeout());
+    this.redis = redis;
+    this.ownsRedis = ownsRedis;
     this.reads = new RoomReads(redis, settings);
+    this.roomTokens = new RedisRateLimiter(redis);
   }
 
   /**
@@ -105,7 +137,7 @@ public final class RedisEventLog implements EventLog {
             });
   }
 
-  /** Connection health counters of this log's Redis client. */
+  /** Connection health counters of this log's Redis client (the shared one when passed in). */
   public RedisStats redisStats() {
     return redis.stats();
   }
@@ -139,6 +171,12 @@ public final class RedisEventLog implements EventLog {
                       return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                           .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
                     }));
+  }
+
+  /** One {@code acquire.lua} on {@code relay:{R}:rl}, the bucket {@code append.lua} takes from. */
+  @Override
+  public CompletionStage<RateDecision> takeRoomToken(String room, Limit limit) {
+    return roomTokens.tryAcquireAt(RedisKeyLayout.roomRateLimit(room), limit, 1);
   }
 
   /** One {@code read.lua}: complete and proven, or refused with the reason. */
@@ -183,9 +221,12 @@ public final class RedisEventLog implements EventLog {
     return settings.retention();
   }
 
+  /** Closes the connections when this log created them, else leaves them to their owner. */
   @Override
   public void close() {
-    redis.close();
+    if (ownsRedis) {
+      redis.close();
+    }
   }
 
   /** {@code |} separates the fields of a live message; a W3C traceparent never contains one. */
@@ -197,9 +238,11 @@ public final class RedisEventLog implements EventLog {
       RedisClusterAsyncCommands<String, String> c, EventDraft draft, boolean evalFallback) {
     String room = draft.room();
     MessagePart part = MessagePart.of(draft).orElse(null);
-    List<String> keys = new ArrayList<>(7);
+    Limit limit = draft.roomLimit();
+    List<String> keys = new ArrayList<>(8);
     keys.add(RedisKeyLayout.roomStream(room));
     keys.add(RedisKeyLayout.roomMeta(room));
+    keys.add(RedisKeyLayout.roomRateLimit(room));
     if (draft.nonce() != null) {
       keys.add(RedisKeyLayout.roomNonce(room, draft.nonce()));
     }
@@ -236,7 +279,9 @@ public final class RedisEventLog implements EventLog {
       part == null ? "" : part.delta(),
       Integer.toString(messageLimits.maxContentBytes()),
       Integer.toString(messageLimits.maxOpenMessages()),
-      Long.toString(now.toEpochMilli())
+      Long.toString(now.toEpochMilli()),
+      limit == null ? "" : Long.toString(limit.capacity()),
+      limit == null ? "" : Double.toString(limit.tokensPerMilli())
     };
     String[] keyArray = keys.toArray(String[]::new);
     CompletionStage<List<Object>> run =
@@ -247,6 +292,11 @@ public final class RedisEventLog implements EventLog {
         reply -> {
           if ("R".equals(reply.get(2))) {
             return Appended.rejected(room, (String) reply.get(3));
+          }
+          if ("L".equals(reply.get(2))) {
+            long waitMillis = (Long) reply.get(3);
+            return Appended.rateLimited(
+                room, RateDecision.refuseFor(waitMillis).retryAfterSeconds());
           }
           EventId id = EventId.ofStreamId((String) reply.get(0), (String) reply.get(1));
           boolean duplicate = "1".equals(reply.get(2));

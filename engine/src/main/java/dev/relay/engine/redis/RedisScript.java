@@ -29,13 +29,25 @@ public final class RedisScript {
     this.sha = sha1Hex(text);
   }
 
-  /** The script in resource {@code name} next to {@code anchor}'s class file. */
-  public static RedisScript load(Class<?> anchor, String name) {
+  /**
+   * The script in resource {@code name} next to {@code anchor}'s class file, preceded by the {@code
+   * preludes} (resources resolved the same way, e.g. an absolute {@code /dev/relay/…} path): shared
+   * Lua functions, one home for a rule that several scripts apply.
+   */
+  public static RedisScript load(Class<?> anchor, String name, String... preludes) {
+    StringBuilder text = new StringBuilder();
+    for (String prelude : preludes) {
+      text.append(read(anchor, prelude)).append('\n');
+    }
+    return new RedisScript(name, text.append(read(anchor, name)).toString());
+  }
+
+  private static String read(Class<?> anchor, String name) {
     try (InputStream in = anchor.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name + " next to " + anchor);
       }
-      return new RedisScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,8 @@ import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
 import dev.relay.engine.History;
 import dev.relay.engine.Replay;
+import dev.relay.engine.ratelimit.Limit;
+import dev.relay.engine.ratelimit.RateDecision;
 import dev.relay.engine.redis.RedisConnections;
 import dev.relay.engine.redis.RedisScript;
 import dev.relay.engine.stream.OpenMessages;
@@ -127,6 +129,12 @@ public final class LegacyMirror implements EventLog {
                       return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                           .thenApply(done -> appended);
                     }));
+  }
+
+  /** The wrapped log's room bucket: the partition layout had no room limit of its own. */
+  @Override
+  public CompletionStage<RateDecision> takeRoomToken(String room, Limit limit) {
+    return rooms.takeRoomToken(room, limit);
   }
 
   @Override

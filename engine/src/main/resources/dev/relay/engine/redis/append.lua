@@ -4,7 +4,8 @@
 --
 -- KEYS[1] stream   relay:{R}:s
 -- KEYS[2] meta     relay:{R}:m        hash: ep (epoch), last (newest stream id), n (entries this epoch)
--- KEYS[3] nonce    relay:{R}:n:<nonce> (only when the event has a nonce)
+-- KEYS[3] bucket   relay:{R}:rl       the room's publish token bucket (take_tokens, bucket.lua)
+-- KEYS[4] nonce    relay:{R}:n:<nonce> (only when the event has a nonce)
 -- for a streamed-message event (ARGV[10] 'd' delta or 'c' completion), before the channel:
 -- KEYS[#-3] open   relay:{R}:mo       hash: message id -> 'seq|lastDeltaMillis|lastDeltaId|conversationId'
 -- KEYS[#-2] text   relay:{R}:mc:<id>  the message's accumulated text
@@ -18,6 +19,11 @@
 -- ARGV[6] type   ARGV[7] volatile '1'/'0'   ARGV[8] traceparent or ''   ARGV[9] envelope without id
 -- ARGV[10] '' | 'd' | 'c'   ARGV[11] message id   ARGV[12] conversation id   ARGV[13] seq
 -- ARGV[14] delta text       ARGV[15] max text bytes   ARGV[16] max open messages   ARGV[17] now ms
+-- ARGV[18] room bucket capacity, '' (or absent) for no room limit   ARGV[19] its refill per ms
+--
+-- Room limit: after the nonce check (a duplicate is answered without spending a token) and before
+-- everything else, one token is taken from the room's bucket; none left -> {'', '', 'L', ms until
+-- one is} with nothing written.
 --
 -- A delta (seq rules, docs/streaming.md): its message open at seq s -> seq <= s is a duplicate
 -- (nothing written, the newest delta's id returned with '1'), seq = s + 1 is applied, else
@@ -28,22 +34,29 @@
 --
 -- Publishes 'id|epoch|prev|volatile|type|traceparent|envelopeWithoutId', prev being the stream id
 -- of the room's previous entry in this epoch ('0-0' for the first).
--- Returns {stream id, epoch, '1' if the nonce was seen before else '0'}, or {'', '', 'R', code}
--- when a streamed-message event is refused (nothing written).
+-- Returns {stream id, epoch, '1' if the nonce was seen before else '0'}, {'', '', 'R', code}
+-- when a streamed-message event is refused (nothing written), or {'', '', 'L', ms} (room limit).
 
 local channel = KEYS[#KEYS]
 local part = ARGV[10]
 local nonce = false
-local base = 3
+local base = 4
 if part ~= '' then
-  base = 6
+  base = 7
 end
 if #KEYS == base + 1 then
-  nonce = KEYS[3]
+  nonce = KEYS[4]
   local seen = redis.call('GET', nonce)
   if seen then
     local dot = string.find(seen, '.', 1, true)
     return {string.sub(seen, 1, dot - 1), string.sub(seen, dot + 1), '1'}
+  end
+end
+
+if ARGV[18] and ARGV[18] ~= '' then
+  local wait = take_tokens(KEYS[3], tonumber(ARGV[18]), tonumber(ARGV[19]), 1)
+  if wait > 0 then
+    return {'', '', 'L', wait}
   end
 end
 

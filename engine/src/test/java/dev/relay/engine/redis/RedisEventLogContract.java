@@ -27,7 +27,11 @@ import org.junit.jupiter.api.Test;
 abstract class RedisEventLogContract extends EventLogContract {
 
   private static final Duration RETENTION = Duration.ofMinutes(5);
-  private static final RedisScript APPEND = RedisScript.load(RedisEventLog.class, "append.lua");
+  private static final RedisScript APPEND =
+      RedisScript.load(
+          RedisEventLog.class,
+          "append.lua",
+          dev.relay.engine.ratelimit.RedisRateLimiter.BUCKET_LUA);
 
   /** Direct access to the Redis under test. */
   protected abstract RedisClusterCommands<String, String> redis();
@@ -151,6 +155,7 @@ abstract class RedisEventLogContract extends EventLogContract {
                 new String[] {
                   RedisKeyLayout.roomStream(room),
                   RedisKeyLayout.roomMeta(room),
+                  RedisKeyLayout.roomRateLimit(room),
                   RedisKeyLayout.roomChannel(room) + ":nowhere"
                 },
                 "unused",
@@ -161,7 +166,8 @@ abstract class RedisEventLogContract extends EventLogContract {
                 "task.updated",
                 "0",
                 "",
-                envelope);
+                envelope,
+                "");
     assertThat(reply.get(1)).isEqualTo(epoch);
     return (String) reply.get(0);
   }

@@ -148,6 +148,12 @@ class PartitionBridgeFaultIT {
     }
 
     @Override
+    public CompletionStage<dev.relay.engine.ratelimit.RateDecision> takeRoomToken(
+        String room, dev.relay.engine.ratelimit.Limit limit) {
+      return delegate.takeRoomToken(room, limit);
+    }
+
+    @Override
     public CompletionStage<Replay> replay(String room, EventId since, int maxEvents) {
       return delegate.replay(room, since, maxEvents);
     }

@@ -61,6 +61,15 @@ public final class RedisKeyLayout {
     return tag(room) + ":md:" + messageId;
   }
 
+  /**
+   * The room's publish token bucket (SPEC §2 per-room limit), a hash: {@code t} tokens left, {@code
+   * ts} time of that count (ms, Redis clock). On the room's slot, so the append script takes the
+   * token in the same atomic step as the append.
+   */
+  public static String roomRateLimit(String room) {
+    return tag(room) + ":rl";
+  }
+
   /** The room's sharded Pub/Sub channel of live events. */
   public static String roomChannel(String room) {
     return tag(room) + ":live";
