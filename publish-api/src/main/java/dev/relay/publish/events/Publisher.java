@@ -20,7 +20,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The publish use case of SPEC §2, transport-neutral: size limit, authentication, content type,
- * validation, rate limit, then the append.
+ * validation, the per-IP limit, then the append, which takes the room's token in the same step (one
+ * round trip; a refused IP spends no room token).
  *
  * <p>Guarantees: a stage completes successfully only after the engine stored the event (or found
  * its nonce already stored); every failure completes the stage with a {@link ProblemException}
@@ -70,12 +71,12 @@ public final class Publisher {
               parser.readObject(request.body()), request.idempotencyKey(), request.traceparent());
       storeStart = System.nanoTime();
       result =
-          rateLimit(request.clientIp(), draft)
+          rateLimit(request.clientIp())
               .thenCompose(
                   refused ->
                       refused != null
                           ? CompletableFuture.<Appended>failedFuture(refused)
-                          : eventLog.append(draft))
+                          : eventLog.append(draft.withRoomLimit(rateLimiter.perRoom())))
               .toCompletableFuture()
               .handle(this::stored);
     } catch (ProblemException e) {
@@ -150,9 +151,11 @@ public final class Publisher {
    * one per line). Completes with null when the stream may go, else with the 429 (counted).
    */
   public CompletionStage<ProblemException> admitStream(String clientIp, String room) {
-    return rateLimit(clientIp, room)
+    return rateLimiter
+        .acquireStream(clientIp, room)
         .thenApply(
-            refused -> {
+            decision -> {
+              ProblemException refused = decision.problem();
               if (refused != null) {
                 count(refused);
               }
@@ -171,15 +174,15 @@ public final class Publisher {
   }
 
   /**
-   * The outcome of one append: counted; failures and engine refusals (a delta out of sequence, 409)
-   * translated to the client's problem.
+   * The outcome of one append: counted; failures and engine refusals (a delta out of sequence, 409;
+   * the room's limit, 429) translated to the client's problem.
    */
   private Appended stored(Appended appended, Throwable error) {
     if (error != null) {
       throw translate(error);
     }
     if (appended.isRejected()) {
-      throw translate(StreamRefusals.problem(appended.rejected()));
+      throw translate(StreamRefusals.problem(appended));
     }
     metrics.accepted(appended.room(), appended.duplicate());
     return appended;
@@ -233,8 +236,9 @@ public final class Publisher {
   }
 
   /**
-   * Rate-limits each valid event, then appends those allowed in one call. A rate-limited event is
-   * one 429 outcome; the others are still appended. Only a failing store fails the whole batch.
+   * Takes each valid event's IP token, then appends those allowed in one call, each taking its
+   * room's token in its append. A rate-limited event (by IP or room) is one 429 outcome; the others
+   * are still appended. Only a failing store fails the whole batch.
    */
   private CompletableFuture<List<BatchOutcome>> appendValid(
       String clientIp, List<EventDraft> drafts, List<BatchOutcome> outcomes) {
@@ -242,8 +246,8 @@ public final class Publisher {
       return CompletableFuture.completedFuture(outcomes);
     }
     List<CompletableFuture<ProblemException>> limits = new ArrayList<>();
-    for (EventDraft draft : drafts) {
-      limits.add(rateLimit(clientIp, draft).toCompletableFuture());
+    for (int i = 0; i < drafts.size(); i++) {
+      limits.add(rateLimit(clientIp).toCompletableFuture());
     }
     return CompletableFuture.allOf(limits.toArray(CompletableFuture[]::new))
         .thenCompose(
@@ -260,7 +264,7 @@ public final class Publisher {
                   count(refused);
                   outcomes.set(i, BatchOutcome.of(refused));
                 } else {
-                  allowed.add(drafts.get(next));
+                  allowed.add(drafts.get(next).withRoomLimit(rateLimiter.perRoom()));
                   slots.add(i);
                 }
                 next++;
@@ -275,7 +279,7 @@ public final class Publisher {
                         for (int k = 0; k < slots.size(); k++) {
                           Appended one = appended.get(k);
                           if (one.isRejected()) {
-                            ProblemException refused = StreamRefusals.problem(one.rejected());
+                            ProblemException refused = StreamRefusals.problem(one);
                             count(refused);
                             outcomes.set(slots.get(k), BatchOutcome.of(refused));
                             continue;
@@ -339,24 +343,9 @@ public final class Publisher {
     }
   }
 
-  /** Completes with null when the event may go, or with the 429 to answer for it. */
-  private CompletionStage<ProblemException> rateLimit(String clientIp, EventDraft draft) {
-    return rateLimit(clientIp, draft.room());
-  }
-
-  private CompletionStage<ProblemException> rateLimit(String clientIp, String room) {
-    return rateLimiter
-        .acquire(clientIp, room)
-        .thenApply(
-            decision ->
-                decision.allowed()
-                    ? null
-                    : new ProblemException(
-                        429,
-                        ErrorCodes.RATE_LIMITED,
-                        "rate limit exceeded; retry later",
-                        null,
-                        decision.retryAfterSeconds()));
+  /** The per-IP token: completes with null when the event may go, or with the 429 to answer. */
+  private CompletionStage<ProblemException> rateLimit(String clientIp) {
+    return rateLimiter.acquireIp(clientIp).thenApply(PublishRateLimiter.Decision::problem);
   }
 
   /** Any failure after admission, as the ProblemException the client gets; counted once. */

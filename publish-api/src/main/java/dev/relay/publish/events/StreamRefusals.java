@@ -1,16 +1,26 @@
 package dev.relay.publish.events;
 
 import dev.relay.contracts.ErrorCodes;
+import dev.relay.engine.Appended;
+import dev.relay.publish.ratelimit.PublishRateLimiter;
 import dev.relay.service.http.ProblemException;
 
 /**
- * The HTTP answer to a streamed-message event the engine refused (SPEC §12; {@link
- * dev.relay.engine.Appended#rejected}): 409 with the engine's code and the field at fault. The
- * request is well-formed; the message's state on the relay does not admit it.
+ * The HTTP answer to an event the engine refused ({@link Appended#rejected}): a streamed-message
+ * event (SPEC §12) is 409 with the engine's code and the field at fault (the request is
+ * well-formed; the message's state on the relay does not admit it); the room's publish limit is 429
+ * {@code rate_limited} with its {@code Retry-After} (SPEC §2).
  */
 public final class StreamRefusals {
 
   private StreamRefusals() {}
+
+  /** The problem for a refused {@code appended}. */
+  public static ProblemException problem(Appended appended) {
+    return appended.isRateLimited()
+        ? PublishRateLimiter.Decision.refuse(appended.retryAfterSeconds()).problem()
+        : problem(appended.rejected());
+  }
 
   public static ProblemException problem(String code) {
     return new ProblemException(409, code, detail(code), field(code), 0);

@@ -47,16 +47,16 @@ public class PublishFactory {
 
   /**
    * Per-IP and per-room publish limits shared by all instances: {@code RELAY_PUBLISH_LIMIT_PER_IP}
-   * (1000/s), {@code RELAY_PUBLISH_LIMIT_PER_ROOM} (100/s) with bursts of {@code
-   * RELAY_PUBLISH_BURST_PER_ROOM} (200).
+   * (1000/s, leased locally in small parts), {@code RELAY_PUBLISH_LIMIT_PER_ROOM} (100/s) with
+   * bursts of {@code RELAY_PUBLISH_BURST_PER_ROOM} (200), taken in the append.
    */
   @Singleton
-  PublishRateLimiter publishRateLimiter(EnvConfig config, RateLimiter limiter) {
+  PublishRateLimiter publishRateLimiter(EnvConfig config, RateLimiter limiter, EventLog eventLog) {
     Limit perIp = rate(config, "RELAY_PUBLISH_LIMIT_PER_IP", "1000/s");
     Limit perRoom =
         rate(config, "RELAY_PUBLISH_LIMIT_PER_ROOM", "100/s")
             .withBurst(config.integer("RELAY_PUBLISH_BURST_PER_ROOM", 200, 1, 1_000_000));
-    return new StorePublishRateLimiter(limiter, perIp, perRoom);
+    return new StorePublishRateLimiter(limiter, perIp, perRoom, eventLog);
   }
 
   private static Limit rate(EnvConfig config, String variable, String fallback) {
