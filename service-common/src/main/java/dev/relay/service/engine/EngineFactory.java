@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * mode). Both are {@code @Context} beans, so a missing {@code REDIS_URL} stops start-up; the Redis
  * engine connects lazily, so a Redis that is down at start-up only makes {@code /readyz} answer
  * 503.
+ *
+ * <p>The Redis event log runs on the process's one Redis client, the {@link RedisConnections} bean
+ * of {@link StoresFactory} (one set of Lettuce resources and one command connection for the log and
+ * every store). That bean owns it and closes it; it is created before the log, which depends on it,
+ * so the context closes the log first. (The upgrade bridge's {@code TailConnections} keep their own
+ * connections for blocking reads.)
  */
 @Factory
 public class EngineFactory {
@@ -56,7 +62,7 @@ public class EngineFactory {
     }
     RedisEventLog log =
         new RedisEventLog(
-            settings.redisUrl(),
+            storeConnections.orElseThrow(),
             RedisEngineSettings.defaults()
                 .withRetention(settings.retention())
                 .withMaxRoomEvents(settings.maxRoomEvents())

@@ -29,13 +29,17 @@ import java.util.Optional;
 /**
  * The shared stores next to the event log (presence, recovery sessions, revocations, server-side
  * control, rate limits): in memory for the memory engine, otherwise on the same Redis (or Redis
- * Cluster) through one shared set of connections. Created lazily, so a service only connects for
+ * Cluster) through one shared set of connections, the same the Redis event log uses ({@link
+ * EngineFactory}): one Lettuce client per process. Created lazily, so a service only connects for
  * the stores it uses.
  */
 @Factory
 public class StoresFactory {
 
-  /** One Redis client for all stores of the process; no such bean on the memory engine. */
+  /**
+   * The one Redis client of the process, for the event log and every store; no such bean on the
+   * memory engine. Its only owner: closed here, after the beans that use it.
+   */
   @Singleton
   @Bean(preDestroy = "close")
   @Requires(property = "relay.engine", notEquals = EngineSettings.MEMORY)

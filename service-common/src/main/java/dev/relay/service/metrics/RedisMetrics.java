@@ -11,11 +11,13 @@ import jakarta.inject.Named;
 import java.util.Optional;
 
 /**
- * Registers the Redis connection counters of both Redis clients of a process (label {@code client}:
- * {@code events} for the event log, {@code stores} for presence, sessions, revocations and rate
- * limits). Counters are monotonic since start. Every series exists in every mode: on the memory
- * engine (and for a client a process does not open) it stays at zero, so a dashboard or an alert
- * over these names finds a series instead of "no data":
+ * Registers the Redis connection counters of a process (label {@code client}: {@code events} for
+ * the event log, {@code stores} for presence, sessions, revocations and rate limits). Both now read
+ * the process's one Redis client (see {@code EngineFactory}), so they report the same counts: read
+ * one, do not add them; the two labels stay so dashboards and alerts keep their series. Counters
+ * are monotonic since start. Every series exists in every mode: on the memory engine (and for a
+ * client a process does not open) it stays at zero, so a dashboard or an alert over these names
+ * finds a series instead of "no data":
  *
  * <ul>
  *   <li>{@code relay_redis_connections_lost_total}: established connections that went down;
