@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The Redis event log runs on the process's one Redis client, the {@link RedisConnections} bean
  * of {@link StoresFactory} (one set of Lettuce resources and one command connection for the log and
- * every store). That bean owns it and closes it; it is created before the log, which depends on it,
- * so the context closes the log first. (The upgrade bridge's {@code TailConnections} keep their own
- * connections for blocking reads.)
+ * every store). That bean is its only owner and closes it when the context stops; the log's own
+ * {@code close()} leaves it open, so nothing depends on the order the two are closed in. (The
+ * upgrade bridge's {@code TailConnections} keep their own connections for blocking reads.)
  */
 @Factory
 public class EngineFactory {

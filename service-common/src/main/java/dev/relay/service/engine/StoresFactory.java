@@ -38,7 +38,7 @@ public class StoresFactory {
 
   /**
    * The one Redis client of the process, for the event log and every store; no such bean on the
-   * memory engine. Its only owner: closed here, after the beans that use it.
+   * memory engine. Its only owner: closed here (the event log and stores do not close it).
    */
   @Singleton
   @Bean(preDestroy = "close")
