@@ -1,22 +1,37 @@
 package dev.relay.gateway.netty;
 
+import static dev.relay.gateway.netty.NettyTransport.Wire.WEBSOCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.gateway.transport.OutboundBudget;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +134,70 @@ class SharedFramesTest {
     SharedFrames.onThisLoop().clear();
     assertThat(kept.refCnt()).isZero();
     open.finishAndReleaseAll();
+  }
+
+  @Test
+  void framesStillQueuedOnARealSocketAreReleasedWhenItCloses() throws Exception {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      CompletableFuture<Channel> accepted = new CompletableFuture<>();
+      Channel server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childOption(ChannelOption.ALLOCATOR, ALLOC)
+              .childOption(ChannelOption.SO_SNDBUF, 4096)
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(new WebSocket13FrameEncoder(false));
+                      accepted.complete(ch);
+                    }
+                  })
+              .bind(InetAddress.getLoopbackAddress(), 0)
+              .sync()
+              .channel();
+      // A peer that never reads: what the socket cannot take stays queued in Netty.
+      new Bootstrap()
+          .group(group)
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.SO_RCVBUF, 4096)
+          .handler(new ChannelInboundHandlerAdapter())
+          .connect(server.localAddress())
+          .sync();
+      Channel child = accepted.get(5, TimeUnit.SECONDS);
+      byte[] event = new byte[16 * 1024];
+      OutboundBudget budget = new OutboundBudget(64 << 20, () -> {});
+      ByteBuf probe =
+          child
+              .eventLoop()
+              .submit(
+                  () -> {
+                    for (int i = 0; i < 3; i++) { // three connections' worth on one channel
+                      NettyTransport t = new NettyTransport(child, "127.0.0.1", budget, WEBSOCKET);
+                      for (int n = 0; n < 100; n++) {
+                        t.sendText(event);
+                      }
+                    }
+                    assertThat(child.unsafe().outboundBuffer().totalPendingWriteBytes())
+                        .isPositive();
+                    return SharedFrames.onThisLoop().frame(event, ALLOC);
+                  })
+              .get(5, TimeUnit.SECONDS);
+      assertThat(probe.refCnt()).isGreaterThan(2); // the cache, the probe and queued duplicates
+
+      // Closed on its loop, the close (and the release of what was queued) is done on return.
+      child.eventLoop().submit(() -> child.close()).get(5, TimeUnit.SECONDS);
+      assertThat(probe.refCnt()).isEqualTo(2);
+      probe.release();
+      group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync(); // the loop ends: cache released
+      assertThat(probe.refCnt()).isZero();
+      server.close();
+    } finally {
+      group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
