@@ -88,8 +88,9 @@ final class NettyTransport implements Transport {
   @Override
   public void sendText(byte[] utf8) {
     if (!closing && channel.isActive() && fits(utf8.length)) {
+      // The loop's cache only on the loop: a stray caller's thread would hold a frame forever.
       channel.writeAndFlush(
-          sharesFrames()
+          sharesFrames() && channel.eventLoop().inEventLoop()
               ? SharedFrames.onThisLoop().frame(utf8, channel.alloc())
               : wire.text(utf8));
     }
