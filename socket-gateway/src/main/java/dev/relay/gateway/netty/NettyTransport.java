@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Transport} over a Netty channel: a WebSocket, or an HTTP response streamed in chunks
@@ -28,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class NettyTransport implements Transport {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NettyTransport.class);
+
   /** How text and the close travel on the channel. */
   enum Wire {
-    /** WebSocket text frames and a close frame. */
+    /** WebSocket text frames (see {@link SharedFrames}) and a close frame. */
     WEBSOCKET,
     /** Chunks of a streamed HTTP response, ended by the last chunk. */
     HTTP_CHUNKS;
@@ -61,6 +65,9 @@ final class NettyTransport implements Transport {
   private volatile long lastSeenMillis = System.currentTimeMillis();
   private boolean closing;
 
+  /** 0 until the first text frame, then 1 if frames are written as shared raw buffers, else -1. */
+  private byte sharesFrames;
+
   NettyTransport(Channel channel, String clientIp, OutboundBudget budget, Wire wire) {
     this.channel = channel;
     this.clientIp = clientIp;
@@ -81,8 +88,30 @@ final class NettyTransport implements Transport {
   @Override
   public void sendText(byte[] utf8) {
     if (!closing && channel.isActive() && fits(utf8.length)) {
-      channel.writeAndFlush(wire.text(utf8));
+      // The loop's cache only on the loop: a stray caller's thread would hold a frame forever.
+      channel.writeAndFlush(
+          sharesFrames() && channel.eventLoop().inEventLoop()
+              ? SharedFrames.onThisLoop().frame(utf8, channel.alloc())
+              : wire.text(utf8));
     }
+  }
+
+  /**
+   * True when this connection writes text as the loop's {@link SharedFrames}: a WebSocket whose
+   * pipeline lets a raw frame through. Decided at the first text frame, after the handshake has
+   * settled the pipeline (a connection is handed to its protocol only then), and kept: nothing
+   * changes the pipeline of an upgraded connection afterwards.
+   */
+  private boolean sharesFrames() {
+    if (sharesFrames == 0) {
+      sharesFrames =
+          wire == Wire.WEBSOCKET && SharedFrames.suits(channel.pipeline()) ? (byte) 1 : -1;
+      if (sharesFrames < 0 && wire == Wire.WEBSOCKET) {
+        LOG.debug(
+            "websocket {} writes frame objects: {}", channel.id(), channel.pipeline().names());
+      }
+    }
+    return sharesFrames > 0;
   }
 
   @Override

@@ -25,7 +25,8 @@ public interface Transport {
 
   /**
    * Writes one text frame, already UTF-8 encoded, within the outbound budget (see the class
-   * comment). Dropped if the connection is closing or closed.
+   * comment). Dropped if the connection is closing or closed. The array must not be modified
+   * afterwards: an implementation may share what it builds from it with other connections.
    */
   void sendText(byte[] utf8);
 
