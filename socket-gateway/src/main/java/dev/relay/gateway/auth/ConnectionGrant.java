@@ -3,6 +3,7 @@ package dev.relay.gateway.auth;
 import dev.relay.contracts.RoomName;
 import java.time.Instant;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What a verified connection token grants: the user ({@code sub}), the rooms joined at connect, the
@@ -42,8 +43,13 @@ public record ConnectionGrant(
     this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, null);
   }
 
+  /**
+   * The sub and room names are interned: every connection of a user, and every member of a room,
+   * shares one copy (#17, idle heap per connection).
+   */
   public ConnectionGrant {
-    autoJoin = Set.copyOf(autoJoin);
+    sub = sub == null ? null : sub.intern();
+    autoJoin = autoJoin.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
     wildcardKinds = Set.copyOf(wildcardKinds);
     scopes = Set.copyOf(scopes);
   }

@@ -512,7 +512,9 @@ public final class ClientSession implements Subscriber {
   /**
    * Joins {@code room}: held (see {@link RoomState}) until its follow answered and it is released.
    */
-  private RoomState join(String room) {
+  private RoomState join(String roomText) {
+    // Every connection in a room keeps its name: one shared copy (#17, idle heap per connection).
+    String room = roomText.intern();
     RoomState state = new RoomState(room);
     state.joinedAtMillis = services.clock().millis();
     state.buffer = new ArrayList<>();

@@ -29,6 +29,10 @@ final class SessionRooms {
    */
   static final long FOLLOW_WAIT_SECONDS = 10;
 
+  /** Stands for the start of a room whose follow answered earlier (its position has it). */
+  private static final CompletableFuture<EventId> FOLLOWED =
+      CompletableFuture.completedFuture(null);
+
   private final Map<String, RoomState> byName = new HashMap<>(4);
   private long arrivals;
 
@@ -72,7 +76,7 @@ final class SessionRooms {
     for (String room : names) {
       RoomState state = byName.get(room);
       states.add(state);
-      starts.add(state.start);
+      starts.add(state.start == null ? FOLLOWED : state.start);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
@@ -83,8 +87,10 @@ final class SessionRooms {
                 CompletableFuture<EventId> start = starts.get(i);
                 if (holds.test(names.get(i), states.get(i))
                     && start.isDone()
-                    && !start.isCompletedExceptionally()) {
+                    && !start.isCompletedExceptionally()
+                    && start != FOLLOWED) {
                   states.get(i).advance(start.join());
+                  states.get(i).start = null; // its answer is in the position now
                 }
               }
               if (failure != null) {
