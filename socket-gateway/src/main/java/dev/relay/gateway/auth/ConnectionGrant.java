@@ -2,7 +2,9 @@ package dev.relay.gateway.auth;
 
 import dev.relay.contracts.RoomName;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -43,15 +45,19 @@ public record ConnectionGrant(
     this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, null);
   }
 
+  /** One instance per combination of scopes (at most 2^3), shared by all grants. */
+  private static final Map<Set<Scope>, Set<Scope>> SHARED_SCOPES = new ConcurrentHashMap<>();
+
   /**
-   * The sub and room names are interned: every connection of a user, and every member of a room,
-   * shares one copy (#17, idle heap per connection).
+   * The sub, session id and room names are interned: every connection of a user or session, and
+   * every member of a room, shares one copy (#17, idle heap per connection).
    */
   public ConnectionGrant {
     sub = sub == null ? null : sub.intern();
+    sessionId = sessionId == null ? null : sessionId.intern();
     autoJoin = autoJoin.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
     wildcardKinds = Set.copyOf(wildcardKinds);
-    scopes = Set.copyOf(scopes);
+    scopes = SHARED_SCOPES.computeIfAbsent(Set.copyOf(scopes), same -> same);
   }
 
   /** True when the token alone lets the connection join {@code room}. */
