@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * @param info the token's {@code info} claim as compact JSON (an object of at most {@link
  *     dev.relay.contracts.protocol.ClientMessageDecoder#MAX_PRESENCE_DATA} bytes), or null: the
  *     user's presence info (SPEC §11)
- * @param issuedAt the token's {@code iat} (whole seconds), or null when unknown: a removal from a
- *     room (SPEC §11) refuses tokens issued before it
+ * @param expiresAtMillis the token's expiry ({@link #expiresAt()})
+ * @param issuedAtMillis the token's {@code iat} (whole seconds), or {@link #UNKNOWN}: see {@link
+ *     #issuedAt()}
  */
 public record ConnectionGrant(
     String sub,
@@ -27,10 +28,40 @@ public record ConnectionGrant(
     Set<String> autoJoin,
     Set<String> wildcardKinds,
     Set<Scope> scopes,
-    Instant expiresAt,
+    long expiresAtMillis,
     String jti,
     String info,
-    Instant issuedAt) {
+    long issuedAtMillis) {
+
+  /** {@link #issuedAtMillis} of a token without {@code iat}. */
+  public static final long UNKNOWN = Long.MIN_VALUE;
+
+  /**
+   * A grant of a token that expires at {@code expiresAt}, issued at {@code issuedAt} (null when
+   * unknown). The two times are kept as milliseconds, not as two objects per connection (#17, idle
+   * heap per connection).
+   */
+  public ConnectionGrant(
+      String sub,
+      String sessionId,
+      Set<String> autoJoin,
+      Set<String> wildcardKinds,
+      Set<Scope> scopes,
+      Instant expiresAt,
+      String jti,
+      String info,
+      Instant issuedAt) {
+    this(
+        sub,
+        sessionId,
+        autoJoin,
+        wildcardKinds,
+        scopes,
+        expiresAt.toEpochMilli(),
+        jti,
+        info,
+        issuedAt == null ? UNKNOWN : issuedAt.toEpochMilli());
+  }
 
   /** A grant whose issue time is unknown (treated as issued before any removal). */
   public ConnectionGrant(
@@ -42,7 +73,20 @@ public record ConnectionGrant(
       Instant expiresAt,
       String jti,
       String info) {
-    this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, null);
+    this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, (Instant) null);
+  }
+
+  /** When the token expires. */
+  public Instant expiresAt() {
+    return Instant.ofEpochMilli(expiresAtMillis);
+  }
+
+  /**
+   * The token's {@code iat} (whole seconds), or null when unknown: a removal from a room (SPEC §11)
+   * refuses tokens issued before it.
+   */
+  public Instant issuedAt() {
+    return issuedAtMillis == UNKNOWN ? null : Instant.ofEpochMilli(issuedAtMillis);
   }
 
   /** One instance per combination of scopes (at most 2^3), shared by all grants. */

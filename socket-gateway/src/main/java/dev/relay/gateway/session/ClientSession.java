@@ -67,7 +67,7 @@ public final class ClientSession implements Subscriber {
     this.grant = grant;
     this.services = services;
     this.channel = channel;
-    this.expiresAtMillis = grant.expiresAt().toEpochMilli();
+    this.expiresAtMillis = grant.expiresAtMillis();
     long now = services.clock().millis();
     this.openedAtMillis = now;
     this.churn = new ConnectionBucket(services.limits().subscribeLimit(), now);
@@ -317,12 +317,12 @@ public final class ClientSession implements Subscriber {
       return;
     }
     long now = services.clock().millis();
-    if (!tokens.add(next.jti(), next.expiresAt().toEpochMilli(), now)) {
+    if (!tokens.add(next.jti(), next.expiresAtMillis(), now)) {
       reply.error(ErrorCodes.RATE_LIMITED, "too many refreshes");
       return;
     }
     grant = next;
-    expiresAtMillis = next.expiresAt().toEpochMilli();
+    expiresAtMillis = next.expiresAtMillis();
     reply.ok(next.expiresAt());
     for (String room : rooms.names()) {
       RoomState state = rooms.get(room);
