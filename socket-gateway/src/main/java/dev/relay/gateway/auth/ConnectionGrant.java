@@ -38,8 +38,8 @@ public record ConnectionGrant(
 
   /**
    * A grant of a token that expires at {@code expiresAt}, issued at {@code issuedAt} (null when
-   * unknown). The two times are kept as milliseconds, not as two objects per connection (#17, idle
-   * heap per connection).
+   * unknown: treated as issued before any removal). The two times are kept as milliseconds, not as
+   * two objects per connection (#17, idle heap per connection).
    */
   public ConnectionGrant(
       String sub,
@@ -61,19 +61,6 @@ public record ConnectionGrant(
         jti,
         info,
         issuedAt == null ? UNKNOWN : issuedAt.toEpochMilli());
-  }
-
-  /** A grant whose issue time is unknown (treated as issued before any removal). */
-  public ConnectionGrant(
-      String sub,
-      String sessionId,
-      Set<String> autoJoin,
-      Set<String> wildcardKinds,
-      Set<Scope> scopes,
-      Instant expiresAt,
-      String jti,
-      String info) {
-    this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, (Instant) null);
   }
 
   /** When the token expires. */

@@ -143,6 +143,7 @@ class ClientSessionTest {
               Set.of(),
               Instant.now().plus(Duration.ofMinutes(5)),
               "jti-1",
+              null,
               null),
           new SessionServices(
               hub,
