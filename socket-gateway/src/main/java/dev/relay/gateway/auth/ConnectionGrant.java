@@ -2,7 +2,10 @@ package dev.relay.gateway.auth;
 
 import dev.relay.contracts.RoomName;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * What a verified connection token grants: the user ({@code sub}), the rooms joined at connect, the
@@ -15,8 +18,9 @@ import java.util.Set;
  * @param info the token's {@code info} claim as compact JSON (an object of at most {@link
  *     dev.relay.contracts.protocol.ClientMessageDecoder#MAX_PRESENCE_DATA} bytes), or null: the
  *     user's presence info (SPEC §11)
- * @param issuedAt the token's {@code iat} (whole seconds), or null when unknown: a removal from a
- *     room (SPEC §11) refuses tokens issued before it
+ * @param expiresAtMillis the token's expiry ({@link #expiresAt()})
+ * @param issuedAtMillis the token's {@code iat} (whole seconds), or {@link #UNKNOWN}: see {@link
+ *     #issuedAt()}
  */
 public record ConnectionGrant(
     String sub,
@@ -24,12 +28,19 @@ public record ConnectionGrant(
     Set<String> autoJoin,
     Set<String> wildcardKinds,
     Set<Scope> scopes,
-    Instant expiresAt,
+    long expiresAtMillis,
     String jti,
     String info,
-    Instant issuedAt) {
+    long issuedAtMillis) {
 
-  /** A grant whose issue time is unknown (treated as issued before any removal). */
+  /** {@link #issuedAtMillis} of a token without {@code iat}. */
+  public static final long UNKNOWN = Long.MIN_VALUE;
+
+  /**
+   * A grant of a token that expires at {@code expiresAt}, issued at {@code issuedAt} (null when
+   * unknown: treated as issued before any removal). The two times are kept as milliseconds, not as
+   * two objects per connection (#17, idle heap per connection).
+   */
   public ConnectionGrant(
       String sub,
       String sessionId,
@@ -38,14 +49,46 @@ public record ConnectionGrant(
       Set<Scope> scopes,
       Instant expiresAt,
       String jti,
-      String info) {
-    this(sub, sessionId, autoJoin, wildcardKinds, scopes, expiresAt, jti, info, null);
+      String info,
+      Instant issuedAt) {
+    this(
+        sub,
+        sessionId,
+        autoJoin,
+        wildcardKinds,
+        scopes,
+        expiresAt.toEpochMilli(),
+        jti,
+        info,
+        issuedAt == null ? UNKNOWN : issuedAt.toEpochMilli());
   }
 
+  /** When the token expires. */
+  public Instant expiresAt() {
+    return Instant.ofEpochMilli(expiresAtMillis);
+  }
+
+  /**
+   * The token's {@code iat} (whole seconds), or null when unknown: a removal from a room (SPEC §11)
+   * refuses tokens issued before it.
+   */
+  public Instant issuedAt() {
+    return issuedAtMillis == UNKNOWN ? null : Instant.ofEpochMilli(issuedAtMillis);
+  }
+
+  /** One instance per combination of scopes (at most 2^3), shared by all grants. */
+  private static final Map<Set<Scope>, Set<Scope>> SHARED_SCOPES = new ConcurrentHashMap<>();
+
+  /**
+   * The sub, session id and room names are interned: every connection of a user or session, and
+   * every member of a room, shares one copy (#17, idle heap per connection).
+   */
   public ConnectionGrant {
-    autoJoin = Set.copyOf(autoJoin);
+    sub = sub == null ? null : sub.intern();
+    sessionId = sessionId == null ? null : sessionId.intern();
+    autoJoin = autoJoin.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
     wildcardKinds = Set.copyOf(wildcardKinds);
-    scopes = Set.copyOf(scopes);
+    scopes = SHARED_SCOPES.computeIfAbsent(Set.copyOf(scopes), same -> same);
   }
 
   /** True when the token alone lets the connection join {@code room}. */

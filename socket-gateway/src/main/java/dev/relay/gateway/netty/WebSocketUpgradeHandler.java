@@ -192,8 +192,13 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     }
     removeHandlersAfter(ctx.pipeline(), ctx.name());
     RequestDeadline.release(ctx.pipeline()); // frames are not HTTP requests: no request deadline
+    // Connections from one address share its text (#17, idle heap per connection).
     NettyTransport transport =
-        new NettyTransport(channel, clientIp, budget, NettyTransport.Wire.WEBSOCKET);
+        new NettyTransport(
+            channel,
+            clientIp == null ? null : clientIp.intern(),
+            budget,
+            NettyTransport.Wire.WEBSOCKET);
     String token = token(request, uri);
     // The request's (empty) last content was already taken while the attempt was checked: hand
     // the handshaker a complete request, or it would wait to aggregate one.
@@ -221,6 +226,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                       "relay-ws-frames",
                       new WebSocketFrameHandler(transport, listener, heartbeats));
                   heartbeats.add(transport);
+                  HttpLeftovers.drop(channel, REFUSED);
                   channel.config().setAutoRead(true);
                 });
     ctx.pipeline().remove(this);

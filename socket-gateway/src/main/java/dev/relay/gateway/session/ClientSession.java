@@ -67,7 +67,7 @@ public final class ClientSession implements Subscriber {
     this.grant = grant;
     this.services = services;
     this.channel = channel;
-    this.expiresAtMillis = grant.expiresAt().toEpochMilli();
+    this.expiresAtMillis = grant.expiresAtMillis();
     long now = services.clock().millis();
     this.openedAtMillis = now;
     this.churn = new ConnectionBucket(services.limits().subscribeLimit(), now);
@@ -108,12 +108,7 @@ public final class ClientSession implements Subscriber {
     if (tokens.contains(jti)) {
       return true;
     }
-    for (RoomState state : rooms.values()) {
-      if (jti.equals(state.subscriptionJti)) {
-        return true;
-      }
-    }
-    return false;
+    return rooms.any(state -> jti.equals(state.subscriptionJti));
   }
 
   public String id() {
@@ -153,7 +148,7 @@ public final class ClientSession implements Subscriber {
         join(room);
       }
     }
-    return new TreeSet<>(rooms.keySet());
+    return new TreeSet<>(rooms.names());
   }
 
   /** The rooms the token joins at connect. */
@@ -186,7 +181,7 @@ public final class ClientSession implements Subscriber {
 
   /** Rooms the connection is in, sorted. */
   public Set<String> rooms() {
-    return new TreeSet<>(rooms.keySet());
+    return new TreeSet<>(rooms.names());
   }
 
   /**
@@ -322,14 +317,14 @@ public final class ClientSession implements Subscriber {
       return;
     }
     long now = services.clock().millis();
-    if (!tokens.add(next.jti(), next.expiresAt().toEpochMilli(), now)) {
+    if (!tokens.add(next.jti(), next.expiresAtMillis(), now)) {
       reply.error(ErrorCodes.RATE_LIMITED, "too many refreshes");
       return;
     }
     grant = next;
-    expiresAtMillis = next.expiresAt().toEpochMilli();
+    expiresAtMillis = next.expiresAtMillis();
     reply.ok(next.expiresAt());
-    for (String room : new ArrayList<>(rooms.keySet())) {
+    for (String room : rooms.names()) {
       RoomState state = rooms.get(room);
       boolean granted =
           RoomName.parse(room).map(next::allows).orElse(false) || state.heldUntilMillis > now;
@@ -367,7 +362,7 @@ public final class ClientSession implements Subscriber {
    * when the store is down). Deliveries of the rooms stay held until {@link #release}.
    */
   public CompletionStage<Void> followed() {
-    return followed(new ArrayList<>(rooms.keySet()), true);
+    return followed(rooms.names(), true);
   }
 
   /**
@@ -463,7 +458,7 @@ public final class ClientSession implements Subscriber {
    */
   public void rejoinPresence() {
     if (!closed) {
-      for (String room : rooms.keySet()) {
+      for (String room : rooms.names()) {
         services.presence().joined(room, grant.sub(), id, grant.info());
       }
     }
@@ -475,7 +470,7 @@ public final class ClientSession implements Subscriber {
       return;
     }
     closed = true;
-    for (String room : new ArrayList<>(rooms.keySet())) {
+    for (String room : rooms.names()) {
       leave(room);
     }
   }
@@ -512,7 +507,9 @@ public final class ClientSession implements Subscriber {
   /**
    * Joins {@code room}: held (see {@link RoomState}) until its follow answered and it is released.
    */
-  private RoomState join(String room) {
+  private RoomState join(String roomText) {
+    // Every connection in a room keeps its name: one shared copy (#17, idle heap per connection).
+    String room = roomText.intern();
     RoomState state = new RoomState(room);
     state.joinedAtMillis = services.clock().millis();
     state.buffer = new ArrayList<>();

@@ -25,7 +25,10 @@ public final class RequestDispatcher {
 
   private final ClientSession session;
   private final ClientChannel channel;
-  private final Queue<ClientMessage> waiting = new ArrayDeque<>(4);
+
+  /** Created by the first request that has to wait (most connections never have one). */
+  private Queue<ClientMessage> waiting;
+
   private boolean subscribing;
 
   public RequestDispatcher(ClientSession session, ClientChannel channel) {
@@ -35,6 +38,9 @@ public final class RequestDispatcher {
 
   public void dispatch(ClientMessage message) {
     if (subscribing) {
+      if (waiting == null) {
+        waiting = new ArrayDeque<>(4);
+      }
       if (waiting.size() >= MAX_WAITING) {
         channel.send(
             channel
@@ -81,8 +87,11 @@ public final class RequestDispatcher {
   /** The subscribe in flight was answered: handles the requests that waited, in order. */
   private void subscribeAnswered() {
     subscribing = false;
-    while (!subscribing && !waiting.isEmpty()) {
+    while (!subscribing && waiting != null && !waiting.isEmpty()) {
       handle(waiting.poll());
+    }
+    if (!subscribing) {
+      waiting = null;
     }
   }
 

@@ -34,7 +34,9 @@ import java.util.concurrent.CompletableFuture;
  * room (SPEC §11) whether the membership predates it.
  */
 final class RoomState {
+  /** The hub's answer to the join, until {@link SessionRooms#followed} moved it into position. */
   final String offsetKey;
+
   CompletableFuture<EventId> start;
   EventId position;
   EventId coveredFrom;
@@ -48,7 +50,7 @@ final class RoomState {
   dev.relay.engine.stream.OpenMessages pendingSnapshot;
 
   RoomState(String room) {
-    this.offsetKey = ResumeOffset.key(room);
+    this.offsetKey = ResumeOffset.key(room).intern(); // one copy per room, not per connection
   }
 
   boolean delivered(EventId id) {

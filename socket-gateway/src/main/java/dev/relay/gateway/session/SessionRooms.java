@@ -3,18 +3,17 @@ package dev.relay.gateway.session;
 import dev.relay.contracts.EventId;
 import dev.relay.gateway.hub.Delivery;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * The rooms of one {@link ClientSession}, each with its {@link RoomState}: when its follow
@@ -28,6 +27,10 @@ final class SessionRooms {
    * unavailable}: a store that neither answers nor fails must not leave a client hanging.
    */
   static final long FOLLOW_WAIT_SECONDS = 10;
+
+  /** Stands for the start of a room whose follow answered earlier (its position has it). */
+  private static final CompletableFuture<EventId> FOLLOWED =
+      CompletableFuture.completedFuture(null);
 
   private final Map<String, RoomState> byName = new HashMap<>(4);
   private long arrivals;
@@ -48,12 +51,21 @@ final class SessionRooms {
     byName.remove(room);
   }
 
-  Set<String> keySet() {
-    return byName.keySet();
+  /**
+   * The names of the rooms, a copy in no particular order. Read with {@code forEach}: the map's key
+   * and entry views would stay cached in it, per connection (#17, idle heap per connection).
+   */
+  List<String> names() {
+    List<String> names = new ArrayList<>(byName.size());
+    byName.forEach((name, state) -> names.add(name));
+    return names;
   }
 
-  Collection<RoomState> values() {
-    return byName.values();
+  /** True when the state of some room matches. */
+  boolean any(Predicate<RoomState> match) {
+    boolean[] found = {false};
+    byName.forEach((name, state) -> found[0] |= match.test(state));
+    return found[0];
   }
 
   int size() {
@@ -72,7 +84,7 @@ final class SessionRooms {
     for (String room : names) {
       RoomState state = byName.get(room);
       states.add(state);
-      starts.add(state.start);
+      starts.add(state.start == null ? FOLLOWED : state.start);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
@@ -83,8 +95,10 @@ final class SessionRooms {
                 CompletableFuture<EventId> start = starts.get(i);
                 if (holds.test(names.get(i), states.get(i))
                     && start.isDone()
-                    && !start.isCompletedExceptionally()) {
+                    && !start.isCompletedExceptionally()
+                    && start != FOLLOWED) {
                   states.get(i).advance(start.join());
+                  states.get(i).start = null; // its answer is in the position now
                 }
               }
               if (failure != null) {
@@ -109,12 +123,12 @@ final class SessionRooms {
   /** The rooms held and not being recovered, {@code room} only when it is not null. */
   List<String> held(String room) {
     List<String> names = new ArrayList<>();
-    for (Map.Entry<String, RoomState> e : byName.entrySet()) {
-      RoomState state = e.getValue();
-      if ((room == null || room.equals(e.getKey())) && state.buffer != null && !state.recovering) {
-        names.add(e.getKey());
-      }
-    }
+    byName.forEach(
+        (name, state) -> {
+          if ((room == null || room.equals(name)) && state.buffer != null && !state.recovering) {
+            names.add(name);
+          }
+        });
     return names;
   }
 
@@ -139,11 +153,12 @@ final class SessionRooms {
    */
   String offset() {
     Map<String, EventId> positions = new TreeMap<>();
-    for (RoomState state : byName.values()) {
-      if (state.position != null) {
-        positions.put(state.offsetKey, state.position);
-      }
-    }
+    byName.forEach(
+        (name, state) -> {
+          if (state.position != null) {
+            positions.put(state.offsetKey, state.position);
+          }
+        });
     return ResumeOffset.encode(positions);
   }
 

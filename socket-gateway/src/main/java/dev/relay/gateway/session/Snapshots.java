@@ -87,7 +87,9 @@ final class Snapshots {
     if (open == null || open.at() == null) {
       return;
     }
-    state.deltaFloor = open.at();
+    // Mostly the room's position itself (nothing published since the follow): then one object,
+    // not a second copy per connection (#17, idle heap per connection).
+    state.deltaFloor = open.at().equals(state.position) ? state.position : open.at();
     EventId id = state.position == null ? open.at() : state.position;
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     for (OpenMessage message : open.messages()) {

@@ -143,6 +143,7 @@ class ClientSessionTest {
               Set.of(),
               Instant.now().plus(Duration.ofMinutes(5)),
               "jti-1",
+              null,
               null),
           new SessionServices(
               hub,
@@ -221,6 +222,27 @@ class ClientSessionTest {
     assertThat(offset.position("team:1")).isEqualTo(new EventId(2000, 3, "ep1"));
     assertThat(offset.position("team:2")).isEqualTo(new EventId(0, 0, "ep9"));
     assertThat(offset.size()).isEqualTo(2);
+  }
+
+  @Test
+  void followingAgainAfterTheStartWasTakenKeepsEveryPositionExact() {
+    session.subscribe("team:1", null, null, null, recording());
+    feed.follows.get("team:1").complete(START);
+    feed.listener.event(event("team:1", 3));
+    session.subscribe("team:2", null, null, null, recording());
+
+    // team:1's start answer was moved into its position and dropped; team:2's is still pending.
+    CompletableFuture<Void> again = session.followed().toCompletableFuture();
+    assertThat(again).isNotDone();
+    feed.follows.get("team:2").complete(new EventId(500, 7, "ep9"));
+    assertThat(again).isCompleted();
+
+    feed.listener.event(event("team:1", 3)); // already delivered: not again
+    ResumeOffset offset = ResumeOffset.decode(session.offset()).orElseThrow();
+    assertThat(offset.position("team:1")).isEqualTo(new EventId(2000, 3, "ep1"));
+    assertThat(offset.position("team:2")).isEqualTo(new EventId(500, 7, "ep9"));
+    assertThat(channel.out)
+        .containsExactly("subscribed team:1", "event 2000-3.ep1", "subscribed team:2");
   }
 
   @Test

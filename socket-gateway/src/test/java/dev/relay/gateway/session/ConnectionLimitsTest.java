@@ -38,4 +38,40 @@ class ConnectionLimitsTest {
     assertThat(ledger.contains("jti-0")).isFalse();
     assertThat(ledger.add(null, 0, 0)).isTrue();
   }
+
+  @Test
+  void theTokenLedgerKeepsEveryLiveTokenWhicheverExpiresFirst() {
+    TokenLedger ledger = new TokenLedger();
+    assertThat(ledger.add("first", 1_000, 0)).isTrue();
+    assertThat(ledger.add("refreshed", 3_000, 500)).isTrue();
+    assertThat(ledger.add("first", 2_000, 600)).isTrue(); // the same token again: one entry
+    assertThat(ledger.contains("first")).isTrue();
+    assertThat(ledger.contains("refreshed")).isTrue();
+    assertThat(ledger.contains("never-used")).isFalse();
+
+    assertThat(ledger.add("again", 4_000, 2_000)).isTrue(); // the first token expired by now
+    assertThat(ledger.contains("first")).isFalse();
+    assertThat(ledger.contains("refreshed")).isTrue();
+    assertThat(ledger.contains("again")).isTrue();
+
+    assertThat(ledger.add("last", 9_000, 3_500)).isTrue(); // only "again" is still live
+    assertThat(ledger.contains("refreshed")).isFalse();
+    assertThat(ledger.contains("again")).isTrue();
+    assertThat(ledger.contains("last")).isTrue();
+  }
+
+  @Test
+  void theTokenLedgerStaysBoundedAfterItsFirstTokenExpired() {
+    TokenLedger ledger = new TokenLedger();
+    assertThat(ledger.add("first", 100, 0)).isTrue();
+    for (int i = 1; i < TokenLedger.MAX; i++) {
+      assertThat(ledger.add("jti-" + i, 1_000, 0)).isTrue();
+    }
+    assertThat(ledger.add("one-too-many", 1_000, 50)).isFalse();
+    assertThat(ledger.add("in-its-place", 1_000, 100)).isTrue(); // "first" expired at 100
+    assertThat(ledger.add("one-too-many", 1_000, 100)).isFalse();
+    assertThat(ledger.contains("first")).isFalse();
+    assertThat(ledger.contains("in-its-place")).isTrue();
+    assertThat(ledger.contains("jti-1")).isTrue();
+  }
 }

@@ -43,7 +43,10 @@ final class EngineIoSession {
   private final Map<String, String> cors;
   private final OutboundBudget budget;
   private EngineListener listener;
-  private final PollingOutbox outbox = new PollingOutbox();
+
+  /** Created by the first use (long-polling, or closing): a WebSocket-only session has none. */
+  private PollingOutbox outbox;
+
   private Transport ws;
   private Transport probe;
   private boolean upgrading;
@@ -157,7 +160,7 @@ final class EngineIoSession {
       gone(reason);
     } else {
       write(EnginePacket.of(EnginePacket.Type.CLOSE));
-      if (!closed && !outbox.hasPendingPoll()) {
+      if (!closed && !outbox().hasPendingPoll()) {
         executor.schedule(
             () -> gone(reason), OutboundBudget.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -170,16 +173,16 @@ final class EngineIoSession {
       x.respond(400, TEXT, "{\"code\":3,\"message\":\"Bad request\"}");
       return;
     }
-    if (outbox.hasPendingPoll()) {
+    if (outbox().hasPendingPoll()) {
       LOG.debug("engine.io session {}: overlapping poll", sid);
       x.respond(400, TEXT, "{\"code\":3,\"message\":\"Bad request\"}");
       abort("overlapping poll");
       return;
     }
-    outbox.park(x);
-    x.onAbort(() -> executor.execute(() -> outbox.forget(x)));
-    if (upgrading && outbox.isEmpty()) {
-      outbox.noop();
+    outbox().park(x);
+    x.onAbort(() -> executor.execute(() -> outbox().forget(x)));
+    if (upgrading && outbox().isEmpty()) {
+      outbox().noop();
     }
     flushPoll();
   }
@@ -233,6 +236,13 @@ final class EngineIoSession {
     }
   }
 
+  private PollingOutbox outbox() {
+    if (outbox == null) {
+      outbox = new PollingOutbox();
+    }
+    return outbox;
+  }
+
   private void write(EnginePacket packet) {
     if (closed) {
       return;
@@ -241,8 +251,8 @@ final class EngineIoSession {
       wsSend(packet);
       return;
     }
-    if (!outbox.offer(packet, budget)) {
-      budget.overflowed("engine.io session " + sid, outbox.bytes());
+    if (!outbox().offer(packet, budget)) {
+      budget.overflowed("engine.io session " + sid, outbox().bytes());
       abort("slow consumer");
       return;
     }
@@ -250,7 +260,7 @@ final class EngineIoSession {
   }
 
   private void flushPoll() {
-    if (outbox.flush(withCors(TEXT))) {
+    if (outbox().flush(withCors(TEXT))) {
       gone("server close");
     }
   }
@@ -275,7 +285,7 @@ final class EngineIoSession {
       return;
     }
     // The reference server answers a poll cut short by a close with a NOOP.
-    outbox.answerPending(withCors(TEXT), "6");
+    outbox().answerPending(withCors(TEXT), "6");
     if (ws != null) {
       Transport t = ws;
       onWsExecutor(t, () -> t.close(1000, "closed"));
@@ -294,7 +304,7 @@ final class EngineIoSession {
       probe = null;
       onWsExecutor(t, () -> t.close(1000, "closed"));
     }
-    outbox.clear();
+    outbox().clear();
     onGone.accept(this);
     if (listener != null) {
       listener.onClose(reason);
@@ -336,8 +346,8 @@ final class EngineIoSession {
         String pong = new EnginePacket(EnginePacket.Type.PONG, "probe").encode();
         onWsExecutor(transport, () -> transport.sendText(pong));
         upgrading = true;
-        if (outbox.hasPendingPoll()) {
-          outbox.noop();
+        if (outbox().hasPendingPoll()) {
+          outbox().noop();
           flushPoll();
         }
       } else if (p.type() == EnginePacket.Type.UPGRADE && upgrading) {
@@ -345,8 +355,8 @@ final class EngineIoSession {
         probe = null;
         upgrading = false;
         ws = transport;
-        outbox.answerPending(withCors(TEXT), "6");
-        outbox.drain().forEach(EngineIoSession.this::wsSend);
+        outbox().answerPending(withCors(TEXT), "6");
+        outbox().drain().forEach(EngineIoSession.this::wsSend);
         if (closing) {
           abort("server close");
         }

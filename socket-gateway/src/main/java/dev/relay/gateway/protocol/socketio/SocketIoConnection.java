@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,21 +67,26 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   private RequestDispatcher dispatcher;
   private String pid;
   private boolean connecting;
+
+  /** The auth deadline (SPEC §10) until the CONNECT succeeded, then null. */
+  private ScheduledFuture<?> connectDeadline;
+
   private boolean closed;
 
   SocketIoConnection(EngineIoSession engine, SocketIoContext context) {
     this.engine = engine;
     this.context = context;
-    engine
-        .executor()
-        .schedule(
-            () -> {
-              if (session == null && !closed) {
-                engine.close("not connected in time", CloseCodes.UNAUTHORIZED);
-              }
-            },
-            context.services().limits().authTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
+    this.connectDeadline =
+        engine
+            .executor()
+            .schedule(
+                () -> {
+                  if (session == null && !closed) {
+                    engine.close("not connected in time", CloseCodes.UNAUTHORIZED);
+                  }
+                },
+                context.services().limits().authTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
   }
 
   static byte[] eventFrame(String envelopeJson, String offset) {
@@ -287,6 +293,12 @@ final class SocketIoConnection implements EngineListener, ClientChannel {
   }
 
   private void connected(String newPid) {
+    // Connected: the deadline has nothing left to check, and its task would hold this connection
+    // in the event loop's timer queue until it fires (#17, idle heap per connection).
+    if (connectDeadline != null) {
+      connectDeadline.cancel(false);
+      connectDeadline = null;
+    }
     pid = newPid;
     dispatcher = new RequestDispatcher(session, this);
     context.store().save(pid, entry());
