@@ -115,13 +115,16 @@ final class FastPublishHandler extends ChannelDuplexHandler {
     return route;
   }
 
-  /** True when {@code Accept} is absent or names {@code application/json} or a wildcard of it. */
+  /**
+   * True when {@code Accept} is absent or names {@code application/json} or a wildcard of it,
+   * without weights.
+   */
   static boolean acceptsJson(String accept) {
     if (accept == null) {
       return true;
     }
-    if (accept.contains("q=0")) {
-      return false; // leave weights to Micronaut
+    if (accept.contains("q=")) {
+      return false; // weights (q=0 refuses a type) are left to Micronaut
     }
     for (String range : accept.split(",")) {
       int semicolon = range.indexOf(';');
@@ -242,18 +245,28 @@ final class FastPublishHandler extends ChannelDuplexHandler {
           .publish(publish)
           .whenComplete(
               (appended, error) -> {
-                FullHttpResponse response;
-                if (error == null) {
-                  PublishController.logPublished(traceId, appended);
-                  response = answers.accepted(ctx.alloc(), appended);
-                } else {
-                  response = answers.failed(ctx.alloc(), error, "POST", route);
+                FullHttpResponse response = null;
+                Throwable failure = error;
+                if (failure == null) {
+                  try {
+                    PublishController.logPublished(traceId, appended);
+                    response = answers.accepted(ctx.alloc(), appended);
+                  } catch (RuntimeException e) {
+                    failure = e;
+                  }
                 }
-                answers.record(route, response.status().code(), error, startNanos);
+                if (response == null) {
+                  try (MDC.MDCCloseable ignored =
+                      MDC.putCloseable(TraceIdFilter.MDC_KEY, traceId)) {
+                    response = answers.failed(ctx.alloc(), failure, "POST", route);
+                  }
+                }
+                answers.record(route, response.status().code(), failure, startNanos);
+                FullHttpResponse answer = response;
                 if (ctx.executor().inEventLoop()) {
-                  answer(ctx, response);
+                  answer(ctx, answer);
                 } else {
-                  ctx.executor().execute(() -> answer(ctx, response));
+                  ctx.executor().execute(() -> answer(ctx, answer));
                 }
               });
     } catch (RuntimeException e) {

@@ -62,7 +62,8 @@ class FastPublishHandlerTest {
       value = {
         "*/*|true",
         "application/json|true",
-        "application/*;q=0.5, text/html|true",
+        "application/*, text/html|true",
+        "application/*;q=0.5, text/html|false",
         "text/html, application/json;charset=utf-8|true",
         "text/html|false",
         "application/json;q=0|false",
