@@ -25,6 +25,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,6 +35,12 @@ import org.slf4j.MDC;
  * them to {@link Publisher}; failures are {@link ProblemException}s answered as problem details.
  * The body is read raw (any content type) because the HMAC signature covers its exact bytes and
  * {@link Publisher} decides the 415.
+ *
+ * <p>On the Netty server (publish-api, dev mode) {@code POST /v1/events} and {@code /events} are
+ * normally answered by {@link FastPublishHandler} before Micronaut routes them, with the same
+ * answers; {@link #publish} stays the OpenAPI entry, the implementation for the Lambda adapter (no
+ * Netty) and for the requests that handler leaves to Micronaut (see {@link
+ * FastPublishHandler#takes}). Like {@link StreamController} for {@code :stream}.
  */
 @Controller
 @Requires(property = "relay.publish.enabled", notEquals = "false")
@@ -61,7 +68,7 @@ public class PublishController {
 
   static final String SIGNATURE = "X-Relay-Signature";
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-  private static final String TRACEPARENT = "traceparent";
+  static final String TRACEPARENT = "traceparent";
   private static final Logger EVENTS = LoggerFactory.getLogger("relay.events");
 
   private final Publisher publisher;
@@ -130,18 +137,31 @@ public class PublishController {
 
   private PublishRequest toPublishRequest(HttpRequest<?> request, byte[] body) {
     HttpHeaders headers = request.getHeaders();
-    return new PublishRequest(
+    return toPublishRequest(
         body,
-        headers.get(HttpHeaders.CONTENT_TYPE),
-        headers.get(HttpHeaders.AUTHORIZATION),
-        headers.get(SIGNATURE),
-        headers.get(IDEMPOTENCY_KEY),
-        headers.get(TRACEPARENT),
+        headers::get,
         request.getRemoteAddress().getAddress() == null
             ? null
-            : clientAddress.resolve(
-                request.getRemoteAddress().getAddress().getHostAddress(),
-                headers.get("X-Forwarded-For")));
+            : request.getRemoteAddress().getAddress().getHostAddress(),
+        clientAddress);
+  }
+
+  /**
+   * The {@link PublishRequest} of an HTTP publish: the body and the headers that matter, and the
+   * client IP from the peer address ({@code peerIp}, null when unknown) and {@code
+   * X-Forwarded-For}. The one home of this mapping, for this controller and {@link
+   * FastPublishHandler}.
+   */
+  static PublishRequest toPublishRequest(
+      byte[] body, Function<String, String> header, String peerIp, ClientAddress clientAddress) {
+    return new PublishRequest(
+        body,
+        header.apply(HttpHeaders.CONTENT_TYPE),
+        header.apply(HttpHeaders.AUTHORIZATION),
+        header.apply(SIGNATURE),
+        header.apply(IDEMPOTENCY_KEY),
+        header.apply(TRACEPARENT),
+        peerIp == null ? null : clientAddress.resolve(peerIp, header.apply("X-Forwarded-For")));
   }
 
   /**
@@ -149,7 +169,7 @@ public class PublishController {
    * RELAY_EVENT_LOG_LEVEL=DEBUG}; on in dev mode), with the request's trace id. Runs on whichever
    * thread completed the append, so the MDC is set here explicitly.
    */
-  private static void logPublished(String traceId, Appended appended) {
+  static void logPublished(String traceId, Appended appended) {
     if (!EVENTS.isDebugEnabled()) {
       return;
     }

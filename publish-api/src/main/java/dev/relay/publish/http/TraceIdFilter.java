@@ -14,7 +14,9 @@ import org.slf4j.MDC;
  * Puts a trace id into the logging MDC ({@code traceId}) while a publish request is handled: the
  * trace id of its W3C {@code traceparent} header when that is well formed, otherwise a generated
  * random one (32 hex digits, like a W3C trace id). Log lines written on the request's own threads
- * carry it; {@link PublishController} carries it onto the "event published" line.
+ * carry it; {@link PublishController} carries it onto the "event published" line. {@link
+ * FastPublishHandler}, which answers most single publishes without Micronaut's filters, applies the
+ * same rule ({@link #traceIdOf}) itself.
  */
 @ServerFilter(patterns = {"/v1/**", "/events"})
 @Requires(property = "relay.publish.enabled", notEquals = "false")

@@ -26,10 +26,22 @@ public class FallbackExceptionHandler
     this.meters = meters;
   }
 
+  /** The detail of the 503 answer to an unexpected error. */
+  public static final String DETAIL = "service temporarily unavailable; retry";
+
   @Override
   public HttpResponse<Problem> handle(HttpRequest request, Throwable exception) {
+    report(request.getMethodName(), request.getPath(), exception);
+    return ProblemResponses.unavailable(DETAIL);
+  }
+
+  /**
+   * Counts and logs an unexpected error as {@link #handle} does, for a handler that answers outside
+   * Micronaut's routing (it then answers 503 {@code unavailable} with {@link #DETAIL} and {@code
+   * Retry-After: 1} itself). {@code path} must not hold the query string. Thread-safe.
+   */
+  public void report(String method, String path, Throwable exception) {
     meters.counter(ErrorMetrics.ERRORS, "type", "internal").increment();
-    LOG.error("unexpected error on {} {}", request.getMethodName(), request.getPath(), exception);
-    return ProblemResponses.unavailable("service temporarily unavailable; retry");
+    LOG.error("unexpected error on {} {}", method, path, exception);
   }
 }
