@@ -6,8 +6,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,19 +79,6 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.netty..")
-        .check(classes);
-  }
-
-  /**
-   * {@code CompletableFuture.delayedExecutor} keeps every task until its delay ends and, on a
-   * 2-core machine, runs each on a new thread: timers go on a scheduler of their own that cancels
-   * (#17).
-   */
-  @Test
-  void noTimerStartsAThreadPerTask() {
-    noClasses()
-        .should()
-        .callMethod(CompletableFuture.class, "delayedExecutor", long.class, TimeUnit.class)
         .check(classes);
   }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -285,7 +284,7 @@ final class PartitionTail {
         backoff.multipliedBy(2).compareTo(PartitionBridge.MAX_BACKOFF) > 0
             ? PartitionBridge.MAX_BACKOFF
             : backoff.multipliedBy(2);
-    CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(retry);
+    bridge.retryAfter(wait, retry);
   }
 
   private void recovered() {
