@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import org.slf4j.MDC;
@@ -231,11 +230,7 @@ final class FastPublishHandler extends ChannelDuplexHandler {
     body = null;
     HttpHeaders headers = request.headers();
     String traceId = TraceIdFilter.traceIdOf(headers.get(PublishController.TRACEPARENT));
-    String peer =
-        ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                && address.getAddress() != null
-            ? address.getAddress().getHostAddress()
-            : null;
+    String peer = ClientAddress.peerIp(ctx.channel().remoteAddress());
     PublishRequest publish =
         PublishController.toPublishRequest(bytes, headers::get, peer, clientAddress);
     String previous = MDC.get(TraceIdFilter.MDC_KEY);

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -170,11 +169,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
-    String peer =
-        ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                && address.getAddress() != null
-            ? address.getAddress().getHostAddress()
-            : null;
+    String peer = ClientAddress.peerIp(ctx.channel().remoteAddress());
     stream =
         new EventStream(
             publisher,

@@ -1,10 +1,10 @@
 package dev.relay.service.intake;
 
 import dev.relay.service.http.ErrorMetrics;
+import dev.relay.service.net.ClientAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +64,7 @@ public final class ClientFaults {
   }
 
   private static String peer(Channel channel) {
-    return channel.remoteAddress() instanceof InetSocketAddress address
-            && address.getAddress() != null
-        ? address.getAddress().getHostAddress()
-        : "-";
+    String ip = ClientAddress.peerIp(channel.remoteAddress());
+    return ip == null ? "-" : ip;
   }
 }

@@ -1,5 +1,7 @@
 package dev.relay.service.net;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Set;
 
@@ -15,6 +17,13 @@ public final class ClientAddress {
 
   public ClientAddress(List<String> trustedProxies) {
     this.trustedProxies = Set.copyOf(trustedProxies);
+  }
+
+  /** The IP text of a connection's peer address, or null when it has none (not an IP socket). */
+  public static String peerIp(SocketAddress remote) {
+    return remote instanceof InetSocketAddress address && address.getAddress() != null
+        ? address.getAddress().getHostAddress()
+        : null;
   }
 
   public String resolve(String peerIp, String forwardedFor) {
