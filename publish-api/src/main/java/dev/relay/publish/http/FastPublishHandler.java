@@ -1,5 +1,6 @@
 package dev.relay.publish.http;
 
+import dev.relay.engine.Appended;
 import dev.relay.publish.events.PublishRequest;
 import dev.relay.publish.events.Publisher;
 import dev.relay.service.net.ClientAddress;
@@ -25,6 +26,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.slf4j.MDC;
 
 /**
@@ -40,9 +43,12 @@ import org.slf4j.MDC;
  * which answers it as before (405 for other methods, 406, CORS refusals, HTTP/1.0...). A taken
  * request's body is gathered, handed to {@link Publisher#publish} with the trace id of {@link
  * TraceIdFilter} in the MDC, and answered once the publish completes. Requests pipelined behind it
- * are held, unread by anyone, until that answer is written, so answers keep request order. The
- * connection stays open (HTTP/1.1 keep-alive) unless the request asked {@code Connection: close}:
- * then the answer says so and the connection closes after it.
+ * are held, unread by anyone, until that answer is written, so answers keep request order. No read
+ * is asked of the socket while a publish is under way, so what a connection holds is bounded by the
+ * one socket read that carried the request; a client that keeps sending meets TCP back-pressure
+ * ({@code FastPublishBackPressureTest}). The connection stays open (HTTP/1.1 keep-alive) unless the
+ * request asked {@code Connection: close}: then the answer says so and the connection closes after
+ * it.
  *
  * <p>One instance per connection; its state is confined to the connection's event loop (a publish
  * completing on another thread hands its answer over to the event loop).
@@ -60,7 +66,7 @@ final class FastPublishHandler extends ChannelDuplexHandler {
     CLOSED
   }
 
-  private final Publisher publisher;
+  private final Function<PublishRequest, CompletionStage<Appended>> publisher;
   private final ClientAddress clientAddress;
   private final FastPublishAnswers answers;
 
@@ -74,7 +80,13 @@ final class FastPublishHandler extends ChannelDuplexHandler {
   private CompositeByteBuf body;
   private long startNanos;
 
-  FastPublishHandler(Publisher publisher, ClientAddress clientAddress, FastPublishAnswers answers) {
+  /**
+   * @param publisher {@link Publisher#publish}: a request to the engine's answer
+   */
+  FastPublishHandler(
+      Function<PublishRequest, CompletionStage<Appended>> publisher,
+      ClientAddress clientAddress,
+      FastPublishAnswers answers) {
     this.publisher = publisher;
     this.clientAddress = clientAddress;
     this.answers = answers;
@@ -237,7 +249,7 @@ final class FastPublishHandler extends ChannelDuplexHandler {
     MDC.put(TraceIdFilter.MDC_KEY, traceId);
     try {
       publisher
-          .publish(publish)
+          .apply(publish)
           .whenComplete(
               (appended, error) -> {
                 FullHttpResponse response = null;

@@ -42,6 +42,6 @@ public class FastPublishStage implements IntakeStage {
 
   @Override
   public ChannelHandler newHandler() {
-    return new FastPublishHandler(publisher, clientAddress, answers);
+    return new FastPublishHandler(publisher::publish, clientAddress, answers);
   }
 }

@@ -44,7 +44,8 @@ final class CodeScan {
 
   private static final Pattern JAVA_PROPERTY =
       Pattern.compile(
-          "(?:property\\s*=\\s*\"|\\$\\{|(?:put|getProperty|Map\\.of)\\(\\s*\")" + PROPERTY);
+          "(?:property\\s*=\\s*\"|\\$\\{|(?:put|putIfAbsent|getProperty|Map\\.of)\\(\\s*\")"
+              + PROPERTY);
 
   private static final Pattern TEXT_PROPERTY = Pattern.compile("\\$\\{" + PROPERTY + "[:}]");
 
