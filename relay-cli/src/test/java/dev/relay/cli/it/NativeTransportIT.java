@@ -2,8 +2,6 @@ package dev.relay.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.relay.gateway.server.GatewayMain;
-import dev.relay.publish.PublishApiMain;
 import io.micronaut.context.ApplicationContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
@@ -11,15 +9,13 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.NettyRuntime;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The services serve on Netty's native epoll transport where the platform has it (Linux), and on
- * NIO elsewhere (#17: fewer system calls and no selected-key set per wake-up); the gateway with one
- * server event loop per two cores unless the operator gives a number, publish-api with one per
- * core.
+ * NIO elsewhere (#17: fewer system calls and no selected-key set per wake-up), with one server
+ * event loop per two cores unless the operator gives a number.
  */
 class NativeTransportIT {
 
@@ -35,23 +31,15 @@ class NativeTransportIT {
   }
 
   @Test
-  void theGatewayServesOnOneEventLoopPerTwoCoresUnlessGiven() {
+  void oneServerEventLoopPerTwoCoresUnlessGiven() {
     int expected = Math.max(1, Math.round(NettyRuntime.availableProcessors() * 0.5f));
-    try (ApplicationContext gateway = Services.devMode("loops", GatewayMain.ROLE.properties())) {
-      assertThat(loops(gateway.getBean(EventLoopGroup.class))).isEqualTo(expected);
+    try (ApplicationContext dev = Services.devMode("event-loops", Map.of())) {
+      assertThat(loops(dev.getBean(EventLoopGroup.class))).isEqualTo(expected);
     }
-    Map<String, Object> given = new HashMap<>(GatewayMain.ROLE.properties());
-    given.put("micronaut.netty.event-loops.default.num-threads", 3);
-    try (ApplicationContext gateway = Services.devMode("loops-given", given)) {
-      assertThat(loops(gateway.getBean(EventLoopGroup.class))).isEqualTo(3);
-    }
-  }
-
-  @Test
-  void publishApiServesOnOneEventLoopPerCore() {
-    try (ApplicationContext publish = Services.devMode("loops", PublishApiMain.ROLE.properties())) {
-      assertThat(loops(publish.getBean(EventLoopGroup.class)))
-          .isEqualTo(NettyRuntime.availableProcessors());
+    try (ApplicationContext dev =
+        Services.devMode(
+            "event-loops-given", Map.of("micronaut.netty.event-loops.default.num-threads", 3))) {
+      assertThat(loops(dev.getBean(EventLoopGroup.class))).isEqualTo(3);
     }
   }
 
