@@ -9,10 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +63,6 @@ public final class PartitionBridge implements AutoCloseable {
   private final RedisConnections redis;
   private final PartitionLayout layout;
   private final TailConnections readers;
-  private final ScheduledExecutorService retries;
   private final List<PartitionTail> tails = new ArrayList<>();
   private final Counters counters = new Counters();
   private volatile boolean closed;
@@ -96,13 +91,6 @@ public final class PartitionBridge implements AutoCloseable {
     this.redis = redis;
     this.layout = layout;
     this.readers = new TailConnections(url, cluster, BLOCK.plus(commandTimeout));
-    this.retries =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread t = new Thread(task, "relay-upgrade-retry");
-              t.setDaemon(true);
-              return t;
-            });
     if (cluster) {
       for (int p = 0; p < layout.partitions(); p++) {
         tails.add(new PartitionTail(this, new int[] {p}));
@@ -173,7 +161,6 @@ public final class PartitionBridge implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    retries.shutdownNow();
     readers.close();
     LOG.info(
         "upgrade: bridge stopped; copied {}, already copied {}, failures {}",
@@ -199,16 +186,12 @@ public final class PartitionBridge implements AutoCloseable {
   }
 
   /**
-   * Runs {@code retry} after {@code wait} on the bridge's one retry thread (a read loop's backoff
-   * after a failure). {@code CompletableFuture.delayedExecutor} would start a thread per retry on a
-   * 2-core machine. Dropped once the bridge is closed.
+   * Runs {@code retry} after {@code wait} (a read loop's backoff after a failure) on the readers'
+   * client scheduler, not {@code CompletableFuture.delayedExecutor}, which would start a thread per
+   * retry on a 2-core machine. Dropped once the bridge is closed.
    */
   void retryAfter(Duration wait, Runnable retry) {
-    try {
-      retries.schedule(retry, wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException closedMeanwhile) {
-      // the bridge was closed: no more retries
-    }
+    readers.schedule(wait, retry);
   }
 
   TailConnections readers() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -123,6 +124,18 @@ final class TailConnections implements AutoCloseable {
       topologyLoaded = cluster.refreshPartitionsAsync().toCompletableFuture();
     }
     return topologyLoaded;
+  }
+
+  /**
+   * Runs {@code task} after {@code wait} on the client's own scheduler (its one computation thread,
+   * otherwise idle); dropped once these connections are closed.
+   */
+  void schedule(Duration wait, Runnable task) {
+    try {
+      resources.eventExecutorGroup().schedule(task, wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      // closed: the client's scheduler has stopped, and so have the reads it would retry
+    }
   }
 
   @Override
