@@ -1,13 +1,9 @@
 package dev.relay.gateway.session;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relay.contracts.ErrorCodes;
 import dev.relay.contracts.EventId;
 import dev.relay.contracts.RoomName;
-import dev.relay.contracts.protocol.json.ServerMessages.Member;
 import dev.relay.gateway.auth.ConnectionGrant;
 import dev.relay.gateway.auth.Scope;
-import dev.relay.gateway.auth.TokenCheck;
 import dev.relay.gateway.hub.Delivery;
 import dev.relay.gateway.hub.Subscriber;
 import java.time.Instant;
@@ -18,12 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated client connection, independent of its protocol: the rooms it is in, what its
- * token allows, recovery on subscribe, client-published events and token refresh.
+ * token allows, recovery on subscribe, and the deliveries of its rooms. The requests the client
+ * sends (subscribe, unsubscribe, client events, presence, refresh) are {@link SessionRequests}.
  *
  * <p>Threading: every method except {@link #expiresAtMillis} and the getters of immutable data must
  * be called on {@link ClientChannel#executor()} (the connection's event loop), which confines all
@@ -46,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * the client ({@code unsubscribed} with reason {@code revoked}).
  */
 public final class ClientSession implements Subscriber {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
   private final String id;
   private final SessionServices services;
@@ -81,6 +74,32 @@ public final class ClientSession implements Subscriber {
 
   ClientChannel channel() {
     return channel;
+  }
+
+  /** The rooms the session is in, with their state (for {@link SessionRequests}). */
+  SessionRooms joined() {
+    return rooms;
+  }
+
+  /** The connection's current grant (its token's claims). */
+  ConnectionGrant grant() {
+    return grant;
+  }
+
+  /** The ids of the tokens the connection used (for {@link SessionRequests#refresh}). */
+  TokenLedger tokens() {
+    return tokens;
+  }
+
+  /** The per-connection bucket subscribe and unsubscribe share (SPEC §10). */
+  ConnectionBucket churn() {
+    return churn;
+  }
+
+  /** Makes {@code next} the connection's grant (a refresh verified by {@link SessionRequests}). */
+  void regrant(ConnectionGrant next) {
+    grant = next;
+    expiresAtMillis = next.expiresAtMillis();
   }
 
   /** The state of a room the session is in, or null. */
@@ -184,157 +203,6 @@ public final class ClientSession implements Subscriber {
     return new TreeSet<>(rooms.names());
   }
 
-  /**
-   * Joins a room, replaying from {@code since} when given, then sending its last {@code history}
-   * stored events when asked (null: not asked) and {@code since} could not be recovered; see the
-   * class comment and {@link Recovery#runWithHistory}.
-   */
-  public void subscribe(
-      String roomText, String token, String since, Integer history, Reply<Subscribed> reply) {
-    if (!churn.tryTake(services.clock().millis())) {
-      reply.error(ErrorCodes.RATE_LIMITED, "too many subscribe requests");
-      return;
-    }
-    Optional<RoomName> parsed = RoomName.parse(roomText);
-    if (parsed.isEmpty()) {
-      reply.error(ErrorCodes.INVALID_MESSAGE, "invalid room name");
-      return;
-    }
-    String room = parsed.get().toString();
-    RoomAuthorization allowed =
-        RoomAuthorization.check(
-            services.tokens(), services.removals(), grant, parsed.get(), token, id);
-    if (allowed.refusal() != null) {
-      reply.error(allowed.refusal(), "not allowed to join " + room);
-      return;
-    }
-    RoomState state = rooms.get(room);
-    boolean fresh = state == null;
-    if (fresh) {
-      if (rooms.size() >= services.limits().maxRoomsPerConnection()) {
-        reply.error(ErrorCodes.LIMIT_EXCEEDED, "too many rooms on this connection");
-        return;
-      }
-      state = join(room);
-    } else if (state.buffer != null) {
-      reply.error(ErrorCodes.INVALID_MESSAGE, "a subscribe of this room is in progress");
-      return;
-    }
-    if (allowed.subscription() != null) {
-      state.heldUntilMillis = allowed.subscription().expiresAt().toEpochMilli();
-      state.subscriptionJti = allowed.subscription().jti();
-    }
-    RoomState joined = state;
-    followed(List.of(room), fresh && since == null && history == null)
-        .whenComplete(
-            (ok, failure) ->
-                SubscribeAnswer.answer(this, room, joined, fresh, since, history, reply, failure));
-  }
-
-  public void unsubscribe(String roomText, Reply<String> reply) {
-    if (!churn.tryTake(services.clock().millis())) {
-      reply.error(ErrorCodes.RATE_LIMITED, "too many unsubscribe requests");
-      return;
-    }
-    if (!rooms.containsKey(roomText)) {
-      reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
-      return;
-    }
-    leave(roomText);
-    reply.ok(roomText);
-  }
-
-  /** Publishes a client event (scope {@code publish}) to a joined room; replies with its id. */
-  public void publish(String roomText, String type, ObjectNode payload, Reply<String> reply) {
-    services
-        .publisher()
-        .publish(
-            id,
-            grant,
-            rooms.containsKey(roomText),
-            roomText,
-            type,
-            payload,
-            channel.executor(),
-            reply);
-  }
-
-  /** Sets this user's presence state in a joined room (SPEC §11; see ClientEventPublisher). */
-  public void setPresence(String roomText, String state, Reply<Boolean> reply) {
-    services
-        .publisher()
-        .setPresence(
-            id,
-            grant,
-            rooms.containsKey(roomText),
-            roomText,
-            state,
-            services.presence(),
-            channel.executor(),
-            reply);
-  }
-
-  /** Lists the members of a joined room (scope {@code presence}). */
-  public void presence(String roomText, Reply<List<Member>> reply) {
-    if (!grant.has(Scope.PRESENCE)) {
-      reply.error(ErrorCodes.FORBIDDEN, "the token has no presence scope");
-      return;
-    }
-    if (!rooms.containsKey(roomText)) {
-      reply.error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed to this room");
-      return;
-    }
-    services
-        .presence()
-        .members(roomText)
-        .whenCompleteAsync(
-            (members, failure) -> {
-              if (failure != null) {
-                reply.error(ErrorCodes.UNAVAILABLE, "try again");
-              } else {
-                reply.ok(members);
-              }
-            },
-            channel.executor());
-  }
-
-  /**
-   * Replaces the connection token with a new one for the same {@code sub}, then leaves every room
-   * that neither the new token nor a still valid subscription token grants (told {@code
-   * unsubscribed}, reason {@code revoked}).
-   */
-  public void refresh(String token, Reply<Instant> reply) {
-    TokenCheck<ConnectionGrant> check = services.tokens().verifyConnection(token);
-    if (check instanceof TokenCheck.Refused<ConnectionGrant> refused) {
-      LOG.info("refresh refused on {}: {}", id, refused.reason());
-      reply.error(refused.code(), "token refused");
-      return;
-    }
-    ConnectionGrant next = ((TokenCheck.Valid<ConnectionGrant>) check).grant();
-    if (!next.sub().equals(grant.sub())) {
-      LOG.info("refresh refused on {}: token for another sub", id);
-      reply.error(ErrorCodes.FORBIDDEN, "token for another user");
-      return;
-    }
-    long now = services.clock().millis();
-    if (!tokens.add(next.jti(), next.expiresAtMillis(), now)) {
-      reply.error(ErrorCodes.RATE_LIMITED, "too many refreshes");
-      return;
-    }
-    grant = next;
-    expiresAtMillis = next.expiresAtMillis();
-    reply.ok(next.expiresAt());
-    for (String room : rooms.names()) {
-      RoomState state = rooms.get(room);
-      boolean granted =
-          RoomName.parse(room).map(next::allows).orElse(false) || state.heldUntilMillis > now;
-      if (!granted) {
-        leave(room);
-        channel.send(channel.replies().left(room, "revoked"));
-      }
-    }
-  }
-
   @Override
   public Executor executor() {
     return channel.executor();
@@ -369,7 +237,7 @@ public final class ClientSession implements Subscriber {
    * As {@link #followed()} for {@code names}; without {@code snapshots} when a {@link Recovery}
    * follows, which reads them itself after its replay.
    */
-  private CompletionStage<Void> followed(List<String> names, boolean snapshots) {
+  CompletionStage<Void> followed(List<String> names, boolean snapshots) {
     CompletionStage<Void> started = rooms.followed(names, channel.executor(), this::holds);
     if (!snapshots) {
       return started;
@@ -507,7 +375,7 @@ public final class ClientSession implements Subscriber {
   /**
    * Joins {@code room}: held (see {@link RoomState}) until its follow answered and it is released.
    */
-  private RoomState join(String roomText) {
+  RoomState join(String roomText) {
     // Every connection in a room keeps its name: one shared copy (#17, idle heap per connection).
     String room = roomText.intern();
     RoomState state = new RoomState(room);

@@ -8,10 +8,10 @@ import java.util.function.Function;
 
 /**
  * The one router of client requests for every protocol: a decoded {@link ClientMessage} drives the
- * protocol-neutral {@link ClientSession}, and the answer is encoded by the channel's {@link
- * ReplyCodec} and sent through the channel, so each request gets exactly one reply (or error) in
- * the protocol's framing. Protocols decode, this dispatches, the session decides. Confined to the
- * session's executor.
+ * protocol-neutral {@link ClientSession} through its {@link SessionRequests}, and the answer is
+ * encoded by the channel's {@link ReplyCodec} and sent through the channel, so each request gets
+ * exactly one reply (or error) in the protocol's framing. Protocols decode, this dispatches, the
+ * session decides. Confined to the session's executor.
  *
  * <p>Order: a {@code subscribe} is answered only once its room is followed (a round trip to the
  * store). Requests that arrive meanwhile wait, up to {@value #MAX_WAITING} (more are answered
@@ -23,7 +23,7 @@ public final class RequestDispatcher {
   /** Requests that may wait behind an unanswered subscribe. */
   static final int MAX_WAITING = 64;
 
-  private final ClientSession session;
+  private final SessionRequests requests;
   private final ClientChannel channel;
 
   /** Created by the first request that has to wait (most connections never have one). */
@@ -32,7 +32,7 @@ public final class RequestDispatcher {
   private boolean subscribing;
 
   public RequestDispatcher(ClientSession session, ClientChannel channel) {
-    this.session = session;
+    this.requests = new SessionRequests(session);
     this.channel = channel;
   }
 
@@ -59,7 +59,7 @@ public final class RequestDispatcher {
     String ref = message.ref();
     if (message instanceof ClientMessage.Subscribe s) {
       subscribing = true;
-      session.subscribe(
+      requests.subscribe(
           s.room(),
           s.token(),
           s.since(),
@@ -68,15 +68,16 @@ public final class RequestDispatcher {
               reply(ref, ok -> codec.subscribed(s, ok.room(), ok.recovered(), ok.history())),
               this::subscribeAnswered));
     } else if (message instanceof ClientMessage.Unsubscribe u) {
-      session.unsubscribe(u.room(), reply(ref, room -> codec.unsubscribed(room, ref)));
+      requests.unsubscribe(u.room(), reply(ref, room -> codec.unsubscribed(room, ref)));
     } else if (message instanceof ClientMessage.Publish p) {
-      session.publish(p.room(), p.event(), p.payload(), reply(ref, id -> codec.published(id, ref)));
+      requests.publish(
+          p.room(), p.event(), p.payload(), reply(ref, id -> codec.published(id, ref)));
     } else if (message instanceof ClientMessage.Presence p) {
-      session.presence(p.room(), reply(ref, members -> codec.presence(p.room(), members, ref)));
+      requests.presence(p.room(), reply(ref, members -> codec.presence(p.room(), members, ref)));
     } else if (message instanceof ClientMessage.PresenceSet p) {
-      session.setPresence(p.room(), p.state(), reply(ref, ok -> codec.presenceSet(ref)));
+      requests.setPresence(p.room(), p.state(), reply(ref, ok -> codec.presenceSet(ref)));
     } else if (message instanceof ClientMessage.Refresh r) {
-      session.refresh(r.token(), reply(ref, expiresAt -> codec.refreshed(expiresAt, ref)));
+      requests.refresh(r.token(), reply(ref, expiresAt -> codec.refreshed(expiresAt, ref)));
     } else if (message instanceof ClientMessage.Ping) {
       channel.send(codec.pong(ref));
     } else {

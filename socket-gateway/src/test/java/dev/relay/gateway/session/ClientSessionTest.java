@@ -160,6 +160,7 @@ class ClientSessionTest {
               SessionLimits.defaults(),
               Clock.systemUTC()),
           channel);
+  private final SessionRequests requests = new SessionRequests(session);
 
   private static StoredEvent event(String room, long sequence) {
     return new StoredEvent(
@@ -182,7 +183,7 @@ class ClientSessionTest {
 
   @Test
   void aSubscribeIsAnsweredOnceFollowedAndTheRoomsEventsFollowTheAnswer() {
-    session.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
     feed.listener.event(event("team:1", 1)); // the feed may deliver before the follow answers
     assertThat(channel.out).isEmpty();
 
@@ -194,7 +195,7 @@ class ClientSessionTest {
 
   @Test
   void aFailedFollowAnswersUnavailableAndLeavesTheRoom() {
-    session.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").completeExceptionally(new EngineUnavailableException("down", null));
     assertThat(channel.out).containsExactly("error unavailable");
     assertThat(session.rooms()).isEmpty();
@@ -203,7 +204,7 @@ class ClientSessionTest {
 
   @Test
   void eventsAtOrBeforeTheStartPositionAreNotDelivered() {
-    session.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").complete(new EventId(2000, 1, "ep1"));
     feed.listener.event(event("team:1", 1));
     feed.listener.event(event("team:1", 2));
@@ -212,8 +213,8 @@ class ClientSessionTest {
 
   @Test
   void theOffsetCarriesEveryRoomAtItsPosition() {
-    session.subscribe("team:1", null, null, null, recording());
-    session.subscribe("team:2", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:2", null, null, null, recording());
     feed.follows.get("team:1").complete(START);
     feed.follows.get("team:2").complete(new EventId(0, 0, "ep9"));
     feed.listener.event(event("team:1", 3));
@@ -226,10 +227,10 @@ class ClientSessionTest {
 
   @Test
   void followingAgainAfterTheStartWasTakenKeepsEveryPositionExact() {
-    session.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").complete(START);
     feed.listener.event(event("team:1", 3));
-    session.subscribe("team:2", null, null, null, recording());
+    requests.subscribe("team:2", null, null, null, recording());
 
     // team:1's start answer was moved into its position and dropped; team:2's is still pending.
     CompletableFuture<Void> again = session.followed().toCompletableFuture();
@@ -247,7 +248,7 @@ class ClientSessionTest {
 
   @Test
   void aLostRoomClosesTheConnectionGoingAway() {
-    session.subscribe("team:1", null, null, null, recording());
+    requests.subscribe("team:1", null, null, null, recording());
     feed.follows.get("team:1").complete(START);
     feed.listener.positionLost("team:1", new EventId(3000, 0, "ep2"), "epoch_changed");
     assertThat(channel.out).containsExactly("subscribed team:1", "close 1001");
@@ -284,7 +285,7 @@ class ClientSessionTest {
     StoredEvent first = appendDelta("team:9", 1);
     StoredEvent second = appendDelta("team:9", 2);
     StoredEvent third = appendDelta("team:9", 3);
-    session.subscribe("team:9", null, null, null, recording());
+    requests.subscribe("team:9", null, null, null, recording());
     feed.listener.event(second); // arrives before the follow answered: held
     feed.follows.get("team:9").complete(first.id());
 
