@@ -15,9 +15,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +59,7 @@ public final class RoomFeed implements Feed {
   private final LiveSource source;
   private final FeedListener listener;
   private final int repairMax;
-  private final ScheduledThreadPoolExecutor thread;
+  private final FeedThread thread = new FeedThread();
   private final LongAdder received = new LongAdder();
 
   /** Confined to {@link #thread}. */
@@ -85,15 +82,6 @@ public final class RoomFeed implements Feed {
     this.source = source;
     this.listener = listener;
     this.repairMax = repairMax;
-    this.thread =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread t = new Thread(task, "relay-feed");
-              t.setDaemon(true);
-              return t;
-            });
-    thread.setRemoveOnCancelPolicy(true);
     source.start(new Sink());
   }
 
@@ -168,7 +156,7 @@ public final class RoomFeed implements Feed {
   @Override
   public void close() {
     closed = true;
-    thread.shutdownNow();
+    thread.close();
     source.close();
   }
 
@@ -404,18 +392,13 @@ public final class RoomFeed implements Feed {
     LOG.debug(
         "room {}: store read failed, retrying in {} ms: {}", r.room, r.backoffMillis, failure);
     int generation = r.generation;
-    try {
-      thread.schedule(
-          () -> {
-            if (r.current(rooms, generation)) {
-              again.run();
-            }
-          },
-          r.backoffMillis,
-          TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException closedMeanwhile) {
-      // the feed is closing
-    }
+    thread.schedule(
+        () -> {
+          if (r.current(rooms, generation)) {
+            again.run();
+          }
+        },
+        r.backoffMillis);
   }
 
   private void update() {
@@ -424,20 +407,7 @@ public final class RoomFeed implements Feed {
   }
 
   private void run(Runnable task, CompletableFuture<?> failOnReject) {
-    try {
-      thread.execute(
-          () -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              LOG.error("feed task failed", e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      if (failOnReject != null) {
-        failOnReject.completeExceptionally(unavailable("the feed is closed", e));
-      }
-    }
+    thread.execute(task, failOnReject);
   }
 
   private static EngineUnavailableException unavailable(String message, Throwable cause) {
