@@ -3,6 +3,7 @@ package dev.relay.publish.http;
 import dev.relay.engine.Appended;
 import dev.relay.publish.events.PublishRequest;
 import dev.relay.publish.events.Publisher;
+import dev.relay.service.intake.IntakeRoutes;
 import dev.relay.service.net.ClientAddress;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -106,9 +107,7 @@ final class FastPublishHandler extends ChannelDuplexHandler {
         || request.decoderResult().isFailure()) {
       return null;
     }
-    String uri = request.uri();
-    int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
+    String path = IntakeRoutes.pathOf(request.uri());
     String route =
         switch (path) {
           case "/v1/events", "/v1/events/" -> "/v1/events";

@@ -7,6 +7,7 @@ import dev.relay.contracts.ErrorCodes;
 import dev.relay.publish.auth.PublishAuthenticator;
 import dev.relay.publish.events.Publisher;
 import dev.relay.service.http.ProblemException;
+import dev.relay.service.intake.IntakeRoutes;
 import dev.relay.service.intake.LastAnswer;
 import dev.relay.service.intake.Refusal;
 import dev.relay.service.net.ClientAddress;
@@ -140,9 +141,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter
     if (!HttpMethod.POST.equals(request.method())) {
       return false;
     }
-    String uri = request.uri();
-    int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
+    String path = IntakeRoutes.pathOf(request.uri());
     return path.equals(PATH) || path.equals(PATH + "/");
   }
 

@@ -115,9 +115,7 @@ final class BodyLimit extends ChannelDuplexHandler {
   }
 
   private IntakeRule ruleFor(HttpRequest request) {
-    String uri = request.uri();
-    int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
+    String path = IntakeRoutes.pathOf(request.uri());
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }

@@ -59,8 +59,7 @@ public final class ClientFaults {
     if (uri == null) {
       return null;
     }
-    int query = uri.indexOf('?');
-    return query < 0 ? uri : uri.substring(0, query);
+    return IntakeRoutes.pathOf(uri);
   }
 
   private static String peer(Channel channel) {

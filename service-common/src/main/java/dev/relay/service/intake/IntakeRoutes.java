@@ -14,4 +14,10 @@ public interface IntakeRoutes {
    * @param path the request path without query string and without a trailing slash
    */
   IntakeRule ruleFor(String method, String path);
+
+  /** The path of a request URI: everything before its query string (the one rule for it). */
+  static String pathOf(String uri) {
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
+  }
 }
