@@ -37,8 +37,9 @@ public final class SessionRequests {
 
   /**
    * Joins a room, replaying from {@code since} when given, then sending its last {@code history}
-   * stored events when asked (null: not asked) and {@code since} could not be recovered; see the
-   * class comment and {@link Recovery#runWithHistory}.
+   * stored events when asked (null: not asked) and {@code since} could not be recovered; answered
+   * once the room is followed (subscribe-then-read: see {@link ClientSession}) and {@link
+   * Recovery#runWithHistory}.
    */
   public void subscribe(
       String roomText, String token, String since, Integer history, Reply<Subscribed> reply) {
