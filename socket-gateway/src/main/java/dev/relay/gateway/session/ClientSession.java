@@ -264,8 +264,7 @@ public final class ClientSession implements Subscriber {
   public void removed(String room, long atMillis) {
     RoomState state = rooms.get(room);
     if (!closed && state != null && state.joinedAtMillis <= atMillis + RoomRemovals.SKEW_MILLIS) {
-      leave(room);
-      channel.send(channel.replies().left(room, "removed"));
+      leaveTelling(room, "removed");
     }
   }
 
@@ -386,6 +385,12 @@ public final class ClientSession implements Subscriber {
     services.presence().joined(room, grant.sub(), id, grant.info());
     channel.roomsChanged();
     return state;
+  }
+
+  /** Leaves {@code room} and tells the client ({@code unsubscribed} with {@code reason}). */
+  void leaveTelling(String room, String reason) {
+    leave(room);
+    channel.send(channel.replies().left(room, reason));
   }
 
   void leave(String room) {

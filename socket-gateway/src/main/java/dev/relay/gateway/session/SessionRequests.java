@@ -65,7 +65,7 @@ public final class SessionRequests {
       reply.error(allowed.refusal(), "not allowed to join " + room);
       return;
     }
-    RoomState state = session.joined().get(room);
+    RoomState state = session.state(room);
     boolean fresh = state == null;
     if (fresh) {
       if (session.joined().size() >= services.limits().maxRoomsPerConnection()) {
@@ -183,12 +183,11 @@ public final class SessionRequests {
     session.regrant(next);
     reply.ok(next.expiresAt());
     for (String room : session.joined().names()) {
-      RoomState state = session.joined().get(room);
+      RoomState state = session.state(room);
       boolean granted =
           RoomName.parse(room).map(next::allows).orElse(false) || state.heldUntilMillis > now;
       if (!granted) {
-        session.leave(room);
-        session.channel().send(session.channel().replies().left(room, "revoked"));
+        session.leaveTelling(room, "revoked");
       }
     }
   }
