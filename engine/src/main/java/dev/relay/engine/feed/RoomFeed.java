@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ public final class RoomFeed implements Feed {
   private final LiveSource source;
   private final FeedListener listener;
   private final int repairMax;
-  private final FeedThread thread = new FeedThread();
+  private final FeedThread thread;
   private final LongAdder received = new LongAdder();
 
   /** Confined to {@link #thread}. */
@@ -76,6 +77,17 @@ public final class RoomFeed implements Feed {
    * @param repairMax the most entries one repair reads; a gap larger than that is a lost position
    */
   public RoomFeed(LiveSource source, FeedListener listener, int repairMax) {
+    this(source, listener, repairMax, null);
+  }
+
+  /**
+   * As {@link #RoomFeed(LiveSource, FeedListener, int)}, confined to {@code shared} (a single
+   * thread, such as the event loop that reads the source's connections) instead of a thread of its
+   * own; null for a thread of its own.
+   */
+  public RoomFeed(
+      LiveSource source, FeedListener listener, int repairMax, ScheduledExecutorService shared) {
+    this.thread = shared == null ? new FeedThread() : new FeedThread(shared);
     if (repairMax < 1) {
       throw new IllegalArgumentException("repairMax must be positive: " + repairMax);
     }

@@ -12,9 +12,11 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -64,6 +67,7 @@ public final class RedisConnections implements AutoCloseable {
   static final Duration TCP_USER_TIMEOUT = Duration.ofSeconds(5);
 
   private final ClientResources resources;
+  private final Optional<SharedIoLoops> sharedLoops;
   private final RedisTopology topology;
   private final Set<StatefulRedisPubSubConnection<String, String>> subscribers =
       ConcurrentHashMap.newKeySet();
@@ -93,10 +97,26 @@ public final class RedisConnections implements AutoCloseable {
    * @param commandTimeout the longest a command may take; also the connect timeout
    */
   public RedisConnections(String url, boolean cluster, Duration commandTimeout) {
+    this(url, cluster, commandTimeout, null);
+  }
+
+  /**
+   * As {@link #RedisConnections(String, boolean, Duration)}, with Lettuce's I/O on {@code ioLoops}
+   * (the process's HTTP server loops; see {@link SharedIoLoops}) when its channels fit them, else
+   * on Lettuce's own threads. The loops must outlive these connections, and nothing that runs on
+   * them may block waiting for Redis.
+   *
+   * @param ioLoops the loops to share, or null for Lettuce's own threads
+   */
+  public RedisConnections(
+      String url, boolean cluster, Duration commandTimeout, EventLoopGroup ioLoops) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(commandTimeout);
+    this.sharedLoops = ioLoops == null ? Optional.empty() : SharedIoLoops.over(ioLoops);
+    ClientResources.Builder builder = ClientResources.builder();
+    sharedLoops.ifPresent(builder::eventLoopGroupProvider);
     this.resources =
-        ClientResources.builder()
+        builder
             // Lettuce records every command's latency by default (HdrHistogram, on its I/O
             // thread); nothing reads it, and at 2,000 publishes/s it was measurable CPU.
             .commandLatencyRecorder(CommandLatencyRecorder.disabled())
@@ -138,6 +158,20 @@ public final class RedisConnections implements AutoCloseable {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * The executor a feed over these connections confines its state to: one of the shared loops
+   * Lettuce's I/O runs on (so a message read from Redis reaches the feed without a hand-off), or
+   * empty when Lettuce has its own threads (the feed then has its own).
+   */
+  public Optional<ScheduledExecutorService> feedExecutor() {
+    return sharedLoops.map(SharedIoLoops::feedExecutor);
+  }
+
+  /** True when Lettuce's I/O runs on the loops given at construction. */
+  public boolean sharesLoops() {
+    return sharedLoops.isPresent();
   }
 
   /** True when these are connections to a Redis Cluster. */

@@ -199,11 +199,13 @@ public final class RedisEventLog implements EventLog {
 
   /**
    * A {@link RoomFeed} over a new {@link RedisLiveSource}: its own Pub/Sub connections (one per
-   * node serving followed rooms), closed with the feed.
+   * node serving followed rooms), closed with the feed. The feed runs on the loop Lettuce's I/O
+   * shares when it shares one ({@link RedisConnections#feedExecutor}), else on its own thread.
    */
   @Override
   public Feed openFeed(FeedListener listener) {
-    return new RoomFeed(new RedisLiveSource(redis, reads), listener, REPAIR_MAX);
+    return new RoomFeed(
+        new RedisLiveSource(redis, reads), listener, REPAIR_MAX, redis.feedExecutor().orElse(null));
   }
 
   @Override

@@ -22,9 +22,12 @@ import dev.relay.service.control.ServerControl;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared stores next to the event log (presence, recovery sessions, revocations, server-side
@@ -36,16 +39,29 @@ import java.util.Optional;
 @Factory
 public class StoresFactory {
 
+  private static final Logger LOG = LoggerFactory.getLogger(StoresFactory.class);
+
   /**
    * The one Redis client of the process, for the event log and every store; no such bean on the
-   * memory engine. Its only owner: closed here (the event log and stores do not close it).
+   * memory engine. Its only owner: closed here (the event log and stores do not close it). Its I/O
+   * runs on the HTTP server's event loops (Micronaut's default group, created here if the server
+   * has not yet), so a publish or a delivered event is not handed between threads; a bean that
+   * depends on those loops is closed before they stop.
    */
   @Singleton
   @Bean(preDestroy = "close")
   @Requires(property = "relay.engine", notEquals = EngineSettings.MEMORY)
-  RedisConnections storeConnections(EngineSettings settings) {
-    return new RedisConnections(
-        settings.redisUrl(), settings.cluster(), RedisEngineSettings.defaults().commandTimeout());
+  RedisConnections storeConnections(EngineSettings settings, EventLoopGroupRegistry loops) {
+    RedisConnections redis =
+        new RedisConnections(
+            settings.redisUrl(),
+            settings.cluster(),
+            RedisEngineSettings.defaults().commandTimeout(),
+            loops.getDefaultEventLoopGroup());
+    LOG.info(
+        "redis I/O: {}",
+        redis.sharesLoops() ? "on the server's event loops" : "on its own threads");
+    return redis;
   }
 
   @Singleton
