@@ -6,7 +6,12 @@ import java.util.Collection;
 /** The callbacks of a {@link LiveSource}; may be called from any thread, never block. */
 public interface LiveSink {
 
-  /** The room's subscription is active (for the first time, or again after an interruption). */
+  /**
+   * The room's subscription is active (for the first time, or again after an interruption). After
+   * the room was unsubscribed and subscribed again, the earlier subscription's confirmation may
+   * still arrive, before the new one's: a feed must treat each confirmation as "active from now on"
+   * ({@link RoomFeed} reads the head again, or repairs from its position).
+   */
   void subscribed(String room);
 
   /** A subscription attempt for the room failed; the source tries again. */

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *       a lost position (a message still in flight): that one is dropped.
  * </ol>
  *
- * <p>Thread-safety: every state change runs on the feed's one thread ({@code relay-feed}), in the
+ * <p>Thread-safety: every state change runs on the feed's one thread ({@link FeedThread}), in the
  * order the calls and callbacks were made; listener callbacks run there too. A failed read is
  * retried with backoff (200 ms doubling to 5 s) while the room stays followed.
  */
@@ -75,15 +75,8 @@ public final class RoomFeed implements Feed {
 
   /**
    * @param repairMax the most entries one repair reads; a gap larger than that is a lost position
-   */
-  public RoomFeed(LiveSource source, FeedListener listener, int repairMax) {
-    this(source, listener, repairMax, null);
-  }
-
-  /**
-   * As {@link #RoomFeed(LiveSource, FeedListener, int)}, confined to {@code shared} (a single
-   * thread, such as the event loop that reads the source's connections) instead of a thread of its
-   * own; null for a thread of its own.
+   * @param shared a single thread to confine the feed to (such as the event loop that reads the
+   *     source's connections), or null for a thread of its own
    */
   public RoomFeed(
       LiveSource source, FeedListener listener, int repairMax, ScheduledExecutorService shared) {
@@ -180,11 +173,23 @@ public final class RoomFeed implements Feed {
       return;
     }
     r.backoffMillis = 0;
-    if (r.state == FollowedRoom.State.SUBSCRIBING) {
-      r.state = FollowedRoom.State.STARTING;
-      readHead(r, null);
-    } else if (r.state == FollowedRoom.State.INTERRUPTED) {
-      repair(r);
+    switch (r.state) {
+      case SUBSCRIBING -> {
+        r.state = FollowedRoom.State.STARTING;
+        readHead(r, null);
+      }
+      case INTERRUPTED -> repair(r);
+      // A confirmation for a room already starting or live: the first one was of an earlier
+      // subscription (the room was unfollowed and followed again while its confirmation was on its
+      // way here), so this follow's own subscription is active only from now. Read the head again,
+      // or repair from P: what was published in between may have reached no subscriber.
+      case STARTING -> readHead(r, null);
+      case LIVE -> {
+        unsettled++;
+        update();
+        repair(r);
+      }
+      case REPAIRING -> repair(r);
     }
   }
 

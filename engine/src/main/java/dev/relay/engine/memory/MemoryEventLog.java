@@ -183,7 +183,7 @@ public final class MemoryEventLog implements EventLog {
 
   @Override
   public Feed openFeed(FeedListener listener) {
-    return new RoomFeed(new Source(), listener, repairMax);
+    return new RoomFeed(new Source(), listener, repairMax, null);
   }
 
   @Override

@@ -30,7 +30,7 @@ class RoomFeedTest {
 
   private final ScriptedSource source = new ScriptedSource();
   private final Recorder listener = new Recorder();
-  private final RoomFeed feed = new RoomFeed(source, listener, 100);
+  private final RoomFeed feed = new RoomFeed(source, listener, 100, null);
 
   @AfterEach
   void close() {
@@ -180,6 +180,51 @@ class RoomFeedTest {
     source.headRequests.get(0).complete(id(0));
     assertThat(again.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(id(0));
     assertThat(feed.followedRooms()).isEqualTo(1);
+  }
+
+  /**
+   * The first subscription's confirmation reaches the feed only after the room was unfollowed and
+   * followed again, so the feed starts on it while the second subscription is not active yet (an
+   * event published then reaches no subscriber). The second confirmation makes the feed repair from
+   * where it started: the event is read from the stream, not lost. (Found by FeedContract on Redis
+   * under load, once in a few hundred runs.)
+   */
+  @Test
+  void aConfirmationOfAnEarlierSubscriptionIsFollowedByARepairOnceTheRoomsOwnIsActive()
+      throws Exception {
+    feed.follow(ROOM);
+    feed.unfollow(ROOM);
+    CompletionStage<EventId> again = feed.follow(ROOM);
+    await().until(() -> source.subscribeCalls.size() == 2);
+    source.sink.subscribed(ROOM); // the first subscription's, delivered late
+    await().until(() -> source.headRequests.size() == 1);
+    source.headRequests.get(0).complete(id(1));
+    assertThat(again.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(id(1));
+    assertThat(feed.healthy()).isTrue();
+    // 2-0 is published now: no subscription carries it. Then the room's own one is confirmed.
+    source.sink.subscribed(ROOM);
+    await().until(() -> source.reads.size() == 1);
+    assertThat(source.reads.get(0).after).isEqualTo(id(1));
+    assertThat(feed.healthy()).isFalse();
+    source.reads.get(0).answer.complete(Replay.complete(List.of(event(2))));
+
+    await().until(() -> listener.ids().size() == 1);
+    assertThat(listener.ids()).containsExactly(id(2));
+    await().until(feed::healthy);
+  }
+
+  @Test
+  void aSecondConfirmationWhileTheHeadIsReadReadsItAgain() throws Exception {
+    CompletionStage<EventId> started = feed.follow(ROOM);
+    await().until(() -> source.subscribeCalls.contains(ROOM));
+    source.sink.subscribed(ROOM);
+    await().until(() -> source.headRequests.size() == 1);
+    source.sink.subscribed(ROOM);
+    await().until(() -> source.headRequests.size() == 2);
+    source.headRequests.get(0).complete(id(1)); // read before the room's own subscription: ignored
+    source.headRequests.get(1).complete(id(2));
+
+    assertThat(started.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(id(2));
   }
 
   /** Follows {@link #ROOM} and starts it at {@code n-0}. */
