@@ -23,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +44,12 @@ final class FastPublishAnswers {
 
   private final MeterRegistry meters;
   private final FallbackExceptionHandler fallback;
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+  /** The {@code date} header of the current second, formatted once per second. */
+  private static volatile DateHeader date = new DateHeader(0, "");
+
+  private record DateHeader(long second, String text) {}
 
   FastPublishAnswers(MeterRegistry meters, FallbackExceptionHandler fallback) {
     this.meters = meters;
@@ -133,7 +141,13 @@ final class FastPublishAnswers {
   }
 
   private static String now() {
-    return DATE.format(Instant.now());
+    long second = System.currentTimeMillis() / 1000;
+    DateHeader current = date;
+    if (current.second() != second) {
+      current = new DateHeader(second, DATE.format(Instant.ofEpochSecond(second)));
+      date = current;
+    }
+    return current.text();
   }
 
   /**
@@ -142,12 +156,24 @@ final class FastPublishAnswers {
    * exception}, {@code none} on success).
    */
   void record(String route, int status, Throwable error, long startNanos) {
-    Timer.builder(REQUESTS_TIMER)
-        .tag("exception", error == null ? "none" : error.getClass().getSimpleName())
-        .tag("method", "POST")
-        .tag("status", Integer.toString(status))
-        .tag("uri", route)
-        .register(meters)
+    TimerKey key =
+        new TimerKey(route, status, error == null ? "none" : error.getClass().getSimpleName());
+    timers
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder(REQUESTS_TIMER)
+                    .tag("exception", k.exception())
+                    .tag("method", "POST")
+                    .tag("status", Integer.toString(k.status()))
+                    .tag("uri", k.route())
+                    .register(meters))
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
+
+  /**
+   * The tags of one {@code http.server.requests} timer: a route of two, a status and an exception
+   * class name, so the few that occur are looked up in the registry once, not per request.
+   */
+  private record TimerKey(String route, int status, String exception) {}
 }
