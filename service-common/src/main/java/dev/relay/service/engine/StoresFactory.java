@@ -22,7 +22,6 @@ import dev.relay.service.control.ServerControl;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,20 +43,21 @@ public class StoresFactory {
   /**
    * The one Redis client of the process, for the event log and every store; no such bean on the
    * memory engine. Its only owner: closed here (the event log and stores do not close it). Its I/O
-   * runs on the HTTP server's event loops (Micronaut's default group, created here if the server
-   * has not yet), so a publish or a delivered event is not handed between threads; a bean that
-   * depends on those loops is closed before they stop.
+   * runs on the HTTP server's event loops ({@link ServerLoops}: Micronaut's default group, created
+   * here if the server has not yet), so a publish or a delivered event is not handed between
+   * threads; a bean that depends on those loops is closed before they stop. Without a Netty server
+   * (AWS Lambda) Lettuce keeps its own threads.
    */
   @Singleton
   @Bean(preDestroy = "close")
   @Requires(property = "relay.engine", notEquals = EngineSettings.MEMORY)
-  RedisConnections storeConnections(EngineSettings settings, EventLoopGroupRegistry loops) {
+  RedisConnections storeConnections(EngineSettings settings, Optional<ServerLoops> loops) {
     RedisConnections redis =
         new RedisConnections(
             settings.redisUrl(),
             settings.cluster(),
             RedisEngineSettings.defaults().commandTimeout(),
-            loops.getDefaultEventLoopGroup());
+            loops.map(ServerLoops::group).orElse(null));
     LOG.info(
         "redis I/O: {}",
         redis.sharesLoops() ? "on the server's event loops" : "on its own threads");
