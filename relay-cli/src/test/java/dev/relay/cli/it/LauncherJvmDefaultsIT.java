@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's JVM defaults (#17): {@code ./relay gateway} pre-touches its heap, the other roles
- * do not, {@code JAVA_OPTS} comes after the defaults (so it wins), and {@code RELAY_JVM_DEFAULTS}
- * replaces them. A stand-in {@code java} on the PATH prints the arguments it was given.
+ * The launcher's JVM defaults (#17): both services compile early ({@code
+ * CompileThresholdScaling=0.25}), {@code ./relay gateway} pre-touches its heap, {@code ./relay
+ * publish-api} keeps half its heap young, dev mode has none of these, {@code JAVA_OPTS} comes after
+ * the defaults (so it wins), and {@code RELAY_JVM_DEFAULTS} replaces them. A stand-in {@code java}
+ * on the PATH prints the arguments it was given.
  */
 class LauncherJvmDefaultsIT {
 
@@ -43,11 +45,37 @@ class LauncherJvmDefaultsIT {
   void theGatewayPreTouchesItsHeapAndJavaOptsComesLast() throws Exception {
     String gateway = javaArgs(Map.of("JAVA_OPTS", "-Xms64m -Xmx64m"), "gateway");
     assertThat(gateway)
-        .startsWith("-XX:+AlwaysPreTouch -Xms64m -Xmx64m -jar ")
+        .startsWith("-XX:+AlwaysPreTouch -XX:CompileThresholdScaling=0.25 -Xms64m -Xmx64m -jar ")
         .endsWith(" gateway");
 
     assertThat(javaArgs(Map.of(), "publish-api")).doesNotContain("AlwaysPreTouch");
     assertThat(javaArgs(Map.of(), "dev")).doesNotContain("AlwaysPreTouch");
+  }
+
+  @Test
+  void publishApiHasAHalfYoungHeapAndEarlyCompilationAndDevModeNeither() throws Exception {
+    assertThat(javaArgs(Map.of("JAVA_OPTS", "-Xmx64m"), "publish-api"))
+        .startsWith("-XX:NewRatio=1 -XX:CompileThresholdScaling=0.25 -Xmx64m -jar ")
+        .endsWith(" publish-api");
+    assertThat(javaArgs(Map.of(), "dev")).startsWith("-jar ");
+  }
+
+  /** The flags are real: a JVM of this build starts with them. */
+  @Test
+  void theDefaultsAreFlagsThisJvmAccepts() throws Exception {
+    Process java =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+AlwaysPreTouch",
+                "-XX:NewRatio=1",
+                "-XX:CompileThresholdScaling=0.25",
+                "-Xmx64m",
+                "-version")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(java.exitValue()).as(out).isZero();
   }
 
   @Test
