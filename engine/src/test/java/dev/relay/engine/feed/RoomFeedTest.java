@@ -200,7 +200,7 @@ class RoomFeedTest {
     await().until(() -> source.headRequests.size() == 1);
     source.headRequests.get(0).complete(id(1));
     assertThat(again.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(id(1));
-    assertThat(feed.healthy()).isTrue();
+    await().until(feed::healthy); // live right after the follow's answer, on the feed thread
     // 2-0 is published now: no subscription carries it. Then the room's own one is confirmed.
     source.sink.subscribed(ROOM);
     await().until(() -> source.reads.size() == 1);
