@@ -131,7 +131,9 @@ class HostileUploadsIT implements TestPropertyProvider {
 
   @Test
   void abortedUploadsLogOneInfoLinePerConnectionAndNoError() {
-    logs.list.clear();
+    synchronized (logs) {
+      logs.list.clear();
+    }
     int connections = 10;
     for (int i = 0; i < connections; i++) {
       try (RawHttp http = new RawHttp(server.getURI())) {
@@ -147,11 +149,11 @@ class HostileUploadsIT implements TestPropertyProvider {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> faultLines("aborted_upload") == connections);
-    assertThat(logs.list)
+    assertThat(logged())
         .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .as("errors logged")
         .isEmpty();
-    assertThat(logs.list)
+    assertThat(logged())
         .filteredOn(e -> e.getLoggerName().equals(ClientFaults.class.getName()))
         .allSatisfy(
             e -> {
@@ -161,8 +163,15 @@ class HostileUploadsIT implements TestPropertyProvider {
             });
   }
 
+  /** What was logged so far; the server's threads append under the appender's lock. */
+  private List<ILoggingEvent> logged() {
+    synchronized (logs) {
+      return List.copyOf(logs.list);
+    }
+  }
+
   private long faultLines(String type) {
-    return logs.list.stream()
+    return logged().stream()
         .filter(e -> e.getLoggerName().equals(ClientFaults.class.getName()))
         .filter(e -> e.getFormattedMessage().contains(type))
         .count();
