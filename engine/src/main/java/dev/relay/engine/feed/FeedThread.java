@@ -59,15 +59,18 @@ final class FeedThread implements AutoCloseable {
    * failOnReject} (when given) with {@link EngineUnavailableException} instead.
    */
   void execute(Runnable task, CompletableFuture<?> failOnReject) {
-    try {
-      if (closed) {
-        throw new RejectedExecutionException("closed");
+    RejectedExecutionException rejected = null;
+    if (!closed) {
+      try {
+        executor.execute(() -> run(task));
+        return;
+      } catch (RejectedExecutionException e) {
+        rejected = e;
       }
-      executor.execute(() -> run(task));
-    } catch (RejectedExecutionException e) {
-      if (failOnReject != null) {
-        failOnReject.completeExceptionally(new EngineUnavailableException("the feed is closed", e));
-      }
+    }
+    if (failOnReject != null) {
+      failOnReject.completeExceptionally(
+          new EngineUnavailableException("the feed is closed", rejected));
     }
   }
 

@@ -80,10 +80,10 @@ public final class RoomFeed implements Feed {
    */
   public RoomFeed(
       LiveSource source, FeedListener listener, int repairMax, ScheduledExecutorService shared) {
-    this.thread = shared == null ? new FeedThread() : new FeedThread(shared);
     if (repairMax < 1) {
       throw new IllegalArgumentException("repairMax must be positive: " + repairMax);
     }
+    this.thread = shared == null ? new FeedThread() : new FeedThread(shared);
     this.source = source;
     this.listener = listener;
     this.repairMax = repairMax;
