@@ -10,19 +10,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class DeltaClock {
 
   private final AtomicLongArray sent;
-  private final int warmupSeq;
 
-  /**
-   * @param warmupSeq deltas with a per-stream seq up to this one are warm-up: not measured
-   */
-  DeltaClock(int capacity, int warmupSeq) {
+  DeltaClock(int capacity) {
     this.sent = new AtomicLongArray(capacity);
-    this.warmupSeq = warmupSeq;
-  }
-
-  /** Whether the delta with this per-stream seq counts in the latency figures. */
-  boolean measured(int seq) {
-    return seq > warmupSeq;
   }
 
   /** The text of delta {@code number}. */

@@ -40,6 +40,20 @@ final class TextSubscriber extends SimpleChannelInboundHandler<TextWebSocketFram
     State(String room) {
       this.room = room;
     }
+
+    /**
+     * Whether this subscriber ends with exactly {@code expected}: the text rebuilt from snapshots
+     * and deltas is the whole of it; or, for a subscriber that was away when the stream ended, a
+     * beginning of it that the completion's content finishes (SPEC §12: deltas are never replayed
+     * one by one, and a completed message has no snapshot, so the completion carries the rest).
+     */
+    boolean endsExact(String expected) {
+      String rebuilt = text.toString();
+      if (!expected.equals(completedContent)) {
+        return false;
+      }
+      return rebuilt.equals(expected) || (reconnected && expected.startsWith(rebuilt));
+    }
   }
 
   private final State state;
@@ -91,7 +105,7 @@ final class TextSubscriber extends SimpleChannelInboundHandler<TextWebSocketFram
       if (seq == state.lastSeq + 1) {
         state.text.append(delta);
         state.lastSeq = seq;
-        if (!state.reconnected && clock.measured(seq)) {
+        if (!state.reconnected) {
           state.latency.recordNanos(now - clock.sentNanos(delta));
         }
         drainAhead();

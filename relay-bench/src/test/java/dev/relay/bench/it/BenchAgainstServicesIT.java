@@ -6,6 +6,7 @@ import dev.relay.bench.BenchConfig;
 import dev.relay.bench.BenchRun;
 import dev.relay.bench.client.Protocol;
 import dev.relay.bench.report.BenchResult;
+import dev.relay.bench.stream.StreamLoad;
 import dev.relay.testkit.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
@@ -14,12 +15,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The bench in-process for a few seconds against a real publish-api and gateway on Redis, both
- * protocols: every accepted event reaches every connection of its room exactly once.
+ * protocols: every accepted event reaches every connection of its room exactly once; and the
+ * streaming load (SPEC §12), whose subscribers, those that reconnect half-way included, all end
+ * with the exact text, after a warm-up pass of its own.
  */
 class BenchAgainstServicesIT {
 
@@ -80,6 +84,41 @@ class BenchAgainstServicesIT {
     assertThat(result.fanoutP99Ms()).isPositive();
     assertThat(result.gatewayRssKib()).isPositive();
     assertThat(result.toJsonLine()).startsWith("{\"label\":\"it/" + protocol + "\"");
+  }
+
+  @Test
+  void theStreamingLoadEndsEveryTextExactAfterAWarmUpPassWithReconnectsInBoth() throws Exception {
+    StreamLoad.Config config =
+        new StreamLoad.Config(
+            base(publishApi),
+            base(gateway),
+            Services.API_KEY,
+            Services.SECRET,
+            4,
+            2,
+            20,
+            3,
+            1,
+            0.5,
+            2,
+            8,
+            ProcessHandle.current().pid());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    StreamLoad.Outcome outcome =
+        new StreamLoad(config, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    String progress = log.toString(StandardCharsets.UTF_8);
+
+    assertThat(outcome.clean()).as(progress + outcome.table()).isTrue();
+    assertThat(progress)
+        .contains("(warm-up pass): 8 subscribers ready")
+        .contains("warm-up pass (not recorded):")
+        .contains("subscribers with the exact text: 8/8 (reconnected: 4/4)")
+        .contains("(measured pass): 8 subscribers ready");
+    assertThat(outcome.json())
+        .contains("\"linesAccepted\":244,")
+        .contains("\"exactText\":8,\"reconnected\":4,\"reconnectedExact\":4,")
+        .contains("\"gaps\":0,\"duplicates\":0,\"recoveredFalse\":0,\"unplannedDrops\":0,")
+        .doesNotContain("NaN");
   }
 
   private static URI base(ApplicationContext context) {
