@@ -30,8 +30,9 @@ import org.junit.jupiter.api.TestInstance;
  * The JavaScript examples in {@code docs/examples} work as documented, run by Node.js: the Forge
  * publisher's HMAC-signed publish is accepted (202) by a real publish-api on a real Redis and a
  * repeat of its nonce is a duplicate; the minted token is an HS256 JWT with the claims the gateway
- * requires, signed with the first secret. The publish-api runs in dev mode, which also serves
- * {@code GET /openapi}.
+ * requires, signed with the first secret; the streamed reply's 22 tokens and completion are one
+ * accepted stream, and the room's history holds the whole reply. The publish-api runs in dev mode,
+ * which also serves {@code GET /openapi}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DocsExamplesIT {
@@ -86,6 +87,37 @@ class DocsExamplesIT {
     assertThat(first.get("duplicate").asBoolean()).isFalse();
     assertThat(again.get("id")).isEqualTo(first.get("id"));
     assertThat(again.get("duplicate").asBoolean()).isTrue();
+  }
+
+  @Test
+  void streamReplyPipesTheFakeModelIntoOneStreamAndTheRoomKeepsTheWholeReply() throws Exception {
+    String conversation = "docs-" + UUID.randomUUID();
+
+    String answer =
+        node(
+                Map.of("RELAY_URL", url, "RELAY_API_KEY", KEY),
+                "docs/examples/stream-reply.mjs",
+                conversation)
+            .strip();
+
+    assertThat(answer).isEqualTo("200 {\"accepted\":23,\"rejected\":[]}");
+    java.net.http.HttpResponse<String> history =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            url + "/v1/rooms/conversation:" + conversation + "/history?limit=5"))
+                    .header("Authorization", "Bearer " + KEY)
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+    JsonNode events = JSON.readTree(history.body()).get("events");
+    assertThat(events).as("deltas are volatile: only the completion is history").hasSize(1);
+    assertThat(events.get(0).get("type").asText()).isEqualTo("message.completed");
+    assertThat(events.get(0).at("/payload/content").asText())
+        .isEqualTo(
+            "Risk no more than one percent of your account on a single trade, "
+                + "and decide where you are wrong before you enter.");
   }
 
   @Test
