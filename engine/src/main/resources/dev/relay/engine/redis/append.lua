@@ -3,7 +3,8 @@
 -- key (and the channel) carries the room's hash tag, so on a cluster all of it is on one slot.
 --
 -- KEYS[1] stream   relay:{R}:s
--- KEYS[2] meta     relay:{R}:m        hash: ep (epoch), last (newest stream id), n (entries this epoch)
+-- KEYS[2] meta     relay:{R}:m        hash: ep (epoch), last (newest stream id), n (entries this epoch),
+--                                     xp (ms when the room's TTLs were last renewed, see below)
 -- KEYS[3] bucket   relay:{R}:rl       the room's publish token bucket (take_tokens, bucket.lua)
 -- KEYS[4] nonce    relay:{R}:n:<nonce> (only when the event has a nonce)
 -- for a streamed-message event (ARGV[10] 'd' delta or 'c' completion), before the channel:
@@ -60,9 +61,10 @@ if ARGV[18] and ARGV[18] ~= '' then
   end
 end
 
-local meta = redis.call('HMGET', KEYS[2], 'ep', 'last', 'n')
+local meta = redis.call('HMGET', KEYS[2], 'ep', 'last', 'n', 'xp')
+local stream_exists = redis.call('EXISTS', KEYS[1]) == 1
 local epoch, prev, n
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if stream_exists then
   if meta[1] then
     epoch, prev, n = meta[1], meta[2] or '0-0', tonumber(meta[3] or '0')
   else
@@ -81,6 +83,16 @@ local now = tonumber(ARGV[17] or '0')
 local ttl = tonumber(ARGV[5])
 local open_key, text_key, done_key
 
+-- The room's keys get their TTL back at most once a minute (meta 'xp': when they last did), not on
+-- every append: a PEXPIRE costs as much as the XADD. Always when the stream is new (XADD creates it
+-- without a TTL), when 'xp' is missing (new or expired meta) or in the future (another publisher's
+-- clock is ahead), or without a clock. Stream, meta and the open-message hash are renewed together,
+-- so they still expire together, at most a minute earlier than when renewed on every append: ttl is
+-- retention + 10 minutes, so an event is still kept for its whole retention.
+local last_renewal = tonumber(meta[4] or '')
+local renew = (not stream_exists) or now == 0 or last_renewal == nil or now < last_renewal
+  or now - last_renewal >= 60000
+
 -- 'seq|lastMillis|lastId|conversation' -> seq, lastMillis, lastId, conversation
 local function open_entry(value)
   local a = string.find(value, '|', 1, true)
@@ -93,6 +105,7 @@ end
 if part ~= '' then
   open_key, text_key, done_key = KEYS[#KEYS - 3], KEYS[#KEYS - 2], KEYS[#KEYS - 1]
 end
+local opens = false
 if part == 'd' then
   local seq = tonumber(ARGV[13])
   local value = redis.call('HGET', open_key, ARGV[11])
@@ -134,6 +147,7 @@ if part == 'd' then
       end
     end
     redis.call('DEL', text_key)
+    opens = true
   end
 end
 
@@ -147,17 +161,25 @@ fields[#fields + 1] = ARGV[9]
 
 local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(fields))
 redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[4])
-redis.call('HSET', KEYS[2], 'ep', epoch, 'last', id, 'n', n + 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
+if renew then
+  redis.call('HSET', KEYS[2], 'ep', epoch, 'last', id, 'n', n + 1, 'xp', now)
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+else
+  redis.call('HSET', KEYS[2], 'ep', epoch, 'last', id, 'n', n + 1)
+end
 if nonce then
   redis.call('SET', nonce, id .. '.' .. epoch, 'EX', ARGV[3])
 end
 if part == 'd' then
+  -- the text is one message's (renewed by each of its deltas); the open hash is the room's, renewed
+  -- with the room's keys, and when a message opens (the hash may be new then)
   redis.call('APPEND', text_key, ARGV[14])
   redis.call('PEXPIRE', text_key, ARGV[5])
   redis.call('HSET', open_key, ARGV[11], ARGV[13] .. '|' .. now .. '|' .. id .. '|' .. ARGV[12])
-  redis.call('PEXPIRE', open_key, ARGV[5])
+  if renew or opens then
+    redis.call('PEXPIRE', open_key, ARGV[5])
+  end
 elseif part == 'c' then
   redis.call('HDEL', open_key, ARGV[11])
   redis.call('DEL', text_key)

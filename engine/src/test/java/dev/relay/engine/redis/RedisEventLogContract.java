@@ -103,6 +103,51 @@ abstract class RedisEventLogContract extends EventLogContract {
   }
 
   @Test
+  void aRoomsKeysGetTheirTtlBackAtMostOnceAMinuteAlwaysTogetherAndAlwaysWhenNew() {
+    EventLog log = log(RETENTION, 10_000);
+    String room = room("session:renew");
+    String stream = RedisKeyLayout.roomStream(room);
+    String meta = RedisKeyLayout.roomMeta(room);
+    String open = RedisKeyLayout.roomOpenMessages(room);
+    long ttl = RETENTION.plus(RedisEngineSettings.IDLE_GRACE).toMillis();
+    done(log.append(numbered(room, 1)));
+    redis().pexpire(stream, 60_000);
+    redis().pexpire(meta, 60_000);
+
+    done(log.append(numbered(room, 2)));
+    assertThat(List.of(redis().pttl(stream), redis().pttl(meta)))
+        .as("renewed less than a minute ago: not again")
+        .allSatisfy(left -> assertThat(left).isBetween(1L, 60_000L));
+    done(log.append(delta(room, "m1", 1, "a")));
+    assertThat(redis().pttl(open))
+        .as("a message opens: its hash may be new")
+        .isGreaterThan(ttl - 5_000);
+    assertThat(redis().pttl(RedisKeyLayout.roomMessageText(room, "m1"))).isGreaterThan(ttl - 5_000);
+
+    redis().hset(meta, "xp", Long.toString(System.currentTimeMillis() - 61_000));
+    redis().pexpire(open, 60_000);
+    done(log.append(delta(room, "m1", 2, "b")));
+    assertThat(List.of(redis().pttl(stream), redis().pttl(meta), redis().pttl(open)))
+        .as("a minute later: renewed together")
+        .allSatisfy(left -> assertThat(left).isGreaterThan(ttl - 5_000));
+
+    redis().pexpire(stream, 60_000);
+    redis().pexpire(meta, 60_000);
+    redis().hset(meta, "xp", Long.toString(System.currentTimeMillis() + 3_600_000));
+    done(log.append(numbered(room, 3)));
+    assertThat(List.of(redis().pttl(stream), redis().pttl(meta)))
+        .as("a mark in the future (another publisher's clock ahead): renewed")
+        .allSatisfy(left -> assertThat(left).isGreaterThan(ttl - 5_000));
+
+    redis().del(stream);
+    redis().pexpire(meta, 60_000);
+    done(log.append(numbered(room, 4)));
+    assertThat(List.of(redis().pttl(stream), redis().pttl(meta)))
+        .as("a new stream (XADD makes it without a TTL), its mark fresh: renewed")
+        .allSatisfy(left -> assertThat(left).isGreaterThan(ttl - 5_000));
+  }
+
+  @Test
   void aRoomWhoseStreamIsGoneStartsANewEpochAndItsFollowersLearnIt() {
     EventLog log = log();
     String room = room("session:flushed");
