@@ -228,7 +228,8 @@ public final class BenchCommand implements Callable<Integer> {
             reconnectFraction,
             threads,
             connectConcurrency,
-            publishPid > 0 ? publishPid : gatewayPid);
+            publishPid > 0 ? publishPid : gatewayPid,
+            gatewayPid);
     StreamLoad.Outcome outcome;
     try {
       outcome = new StreamLoad(config, System.err).run();

@@ -1,10 +1,13 @@
 package dev.relay.engine.feed;
 
 import dev.relay.contracts.EventId;
+import dev.relay.engine.FeedListener;
 import dev.relay.engine.StoredEvent;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one room a {@link RoomFeed} follows. Confined to the feed's thread.
@@ -14,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * overflow costs a read, never an event.
  */
 final class FollowedRoom {
+
+  /** Logs under the feed's name: operators look for a feed's losses there. */
+  private static final Logger LOG = LoggerFactory.getLogger(RoomFeed.class);
 
   /** Most live messages held while a room starts or is repaired. */
   static final int MAX_PENDING = 10_000;
@@ -65,6 +71,38 @@ final class FollowedRoom {
       left.removeFirst();
     }
     left.addLast(epoch);
+  }
+
+  /**
+   * Moves the position to {@code event} and hands it to {@code listener}. A listener that throws is
+   * logged; the event counts as delivered.
+   */
+  void deliver(StoredEvent event, FeedListener listener) {
+    position = event.id();
+    try {
+      listener.event(event);
+    } catch (RuntimeException e) {
+      LOG.error("feed listener failed on an event of {}", room, e);
+    }
+  }
+
+  /**
+   * The position is lost: the room goes on after {@code resumeAfter} (remembering the life it left,
+   * if it changes lives) and {@code listener} is told. A listener that throws is logged.
+   */
+  void lose(EventId resumeAfter, String reason, FeedListener listener) {
+    LOG.warn(
+        "room {}: position {} lost ({}), going on after {}", room, position, reason, resumeAfter);
+    if (position != null && !position.epoch().equals(resumeAfter.epoch())) {
+      leave(position.epoch());
+      left.remove(resumeAfter.epoch());
+    }
+    position = resumeAfter;
+    try {
+      listener.positionLost(room, resumeAfter, reason);
+    } catch (RuntimeException e) {
+      LOG.error("feed listener failed on positionLost for {}", room, e);
+    }
   }
 
   void buffer(StoredEvent event, String previous) {

@@ -8,7 +8,6 @@ import dev.relay.engine.Replay;
 import dev.relay.engine.StoredEvent;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -87,7 +86,7 @@ public final class RoomFeed implements Feed {
     this.source = source;
     this.listener = listener;
     this.repairMax = repairMax;
-    source.start(new Sink());
+    source.start(new FeedSink(this, thread));
   }
 
   @Override
@@ -165,9 +164,9 @@ public final class RoomFeed implements Feed {
     source.close();
   }
 
-  // ---- feed thread ----
+  // ---- feed thread (the source's callbacks arrive here through FeedSink) ----
 
-  private void subscribed(String room) {
+  void subscribed(String room) {
     FollowedRoom r = rooms.get(room);
     if (r == null) {
       return;
@@ -193,7 +192,7 @@ public final class RoomFeed implements Feed {
     }
   }
 
-  private void subscribeFailed(String room, Throwable cause) {
+  void subscribeFailed(String room, Throwable cause) {
     FollowedRoom r = rooms.get(room);
     if (r == null || r.state != FollowedRoom.State.SUBSCRIBING) {
       return; // a re-subscription after an interruption: the source keeps trying
@@ -205,7 +204,7 @@ public final class RoomFeed implements Feed {
     r.started.completeExceptionally(unavailable("cannot subscribe to " + room, cause));
   }
 
-  private void interrupted(Collection<String> interruptedRooms) {
+  void interrupted(Collection<String> interruptedRooms) {
     for (String room : interruptedRooms) {
       FollowedRoom r = rooms.get(room);
       if (r == null) {
@@ -231,7 +230,7 @@ public final class RoomFeed implements Feed {
     update();
   }
 
-  private void message(StoredEvent event, String previous) {
+  void message(StoredEvent event, String previous) {
     received.increment();
     FollowedRoom r = rooms.get(event.room());
     if (r == null) {
@@ -253,7 +252,7 @@ public final class RoomFeed implements Feed {
         && EventId.STREAM_START.equals(previous)) {
       // Nothing was delivered in P's life, and this is the first entry of the next one (the room's
       // idle keys had expired): nothing can have been missed in between.
-      deliver(r, event);
+      r.deliver(event, listener);
       return;
     }
     if (!event.id().epoch().equals(p.epoch()) && r.left.contains(event.id().epoch())) {
@@ -261,15 +260,15 @@ public final class RoomFeed implements Feed {
     }
     if (!event.id().epoch().equals(p.epoch())) {
       EventId resume = EventId.ofStreamId(previous, event.id().epoch());
-      lost(r, resume, "epoch_changed");
-      deliver(r, event);
+      r.lose(resume, "epoch_changed", listener);
+      r.deliver(event, listener);
       return;
     }
     if (event.id().compareTo(p) <= 0) {
       return;
     }
     if (previous.equals(p.streamId())) {
-      deliver(r, event);
+      r.deliver(event, listener);
       return;
     }
     r.buffer(event, previous);
@@ -313,7 +312,7 @@ public final class RoomFeed implements Feed {
     for (StoredEvent event : replay.events()) {
       received.increment();
       if (event.id().compareTo(r.position) > 0) {
-        deliver(r, event);
+        r.deliver(event, listener);
       }
     }
     goLive(r);
@@ -351,7 +350,7 @@ public final class RoomFeed implements Feed {
                         r.position = head;
                         r.started.complete(head);
                       } else {
-                        lost(r, head, reason);
+                        r.lose(head, reason, listener);
                       }
                       goLive(r);
                     },
@@ -372,34 +371,6 @@ public final class RoomFeed implements Feed {
     while (r.state == FollowedRoom.State.LIVE && !r.pending.isEmpty()) {
       FollowedRoom.Pending next = r.pending.poll();
       accept(r, next.event(), next.previous());
-    }
-  }
-
-  private void lost(FollowedRoom r, EventId resumeAfter, String reason) {
-    LOG.warn(
-        "room {}: position {} lost ({}), going on after {}",
-        r.room,
-        r.position,
-        reason,
-        resumeAfter);
-    if (r.position != null && !r.position.epoch().equals(resumeAfter.epoch())) {
-      r.leave(r.position.epoch());
-      r.left.remove(resumeAfter.epoch());
-    }
-    r.position = resumeAfter;
-    try {
-      listener.positionLost(r.room, resumeAfter, reason);
-    } catch (RuntimeException e) {
-      LOG.error("feed listener failed on positionLost for {}", r.room, e);
-    }
-  }
-
-  private void deliver(FollowedRoom r, StoredEvent event) {
-    r.position = event.id();
-    try {
-      listener.event(event);
-    } catch (RuntimeException e) {
-      LOG.error("feed listener failed on an event of {}", r.room, e);
     }
   }
 
@@ -432,29 +403,5 @@ public final class RoomFeed implements Feed {
     return root instanceof EngineUnavailableException e
         ? e
         : new EngineUnavailableException(message, root);
-  }
-
-  /** The source's callbacks, each handed to the feed thread in arrival order. */
-  private final class Sink implements LiveSink {
-    @Override
-    public void subscribed(String room) {
-      run(() -> RoomFeed.this.subscribed(room), null);
-    }
-
-    @Override
-    public void subscribeFailed(String room, Throwable cause) {
-      run(() -> RoomFeed.this.subscribeFailed(room, cause), null);
-    }
-
-    @Override
-    public void interrupted(Collection<String> rooms) {
-      List<String> copy = List.copyOf(rooms);
-      run(() -> RoomFeed.this.interrupted(copy), null);
-    }
-
-    @Override
-    public void message(StoredEvent event, String previousStreamId) {
-      run(() -> RoomFeed.this.message(event, previousStreamId), null);
-    }
   }
 }

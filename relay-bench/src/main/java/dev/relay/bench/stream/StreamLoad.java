@@ -49,7 +49,8 @@ public final class StreamLoad {
       double reconnectFraction,
       int threads,
       int connectConcurrency,
-      long serverPid) {}
+      long serverPid,
+      long gatewayPid) {}
 
   private final Config config;
   private final PrintStream progress;
@@ -84,6 +85,7 @@ public final class StreamLoad {
                       config.reconnectFraction(),
                       config.threads(),
                       config.connectConcurrency(),
+                      0,
                       0),
                   progress)
               .measure("warm-up");
@@ -103,6 +105,10 @@ public final class StreamLoad {
     List<TextSubscriber.State> subscribers = new ArrayList<>();
     List<DeltaStream> streams = new ArrayList<>();
     ProcessProbe server = config.serverPid() > 0 ? new ProcessProbe(config.serverPid()) : null;
+    ProcessProbe gateway =
+        config.gatewayPid() > 0 && config.gatewayPid() != config.serverPid()
+            ? new ProcessProbe(config.gatewayPid())
+            : null;
     try {
       for (int s = 0; s < config.streams(); s++) {
         streams.add(new DeltaStream(tag + "-" + s, 1 + s * deltas, deltas, clock));
@@ -119,6 +125,7 @@ public final class StreamLoad {
           pass,
           subscribers.size());
       double cpu0 = server == null ? -1 : server.cpuSeconds();
+      double gatewayCpu0 = gateway == null ? -1 : gateway.cpuSeconds();
       long start = System.nanoTime();
       for (int s = 0; s < streams.size(); s++) { // spread over 1 s: the per-IP limit is per second
         DeltaStream stream = streams.get(s);
@@ -146,11 +153,12 @@ public final class StreamLoad {
       }
       double wall = (System.nanoTime() - start) / 1e9;
       double cpu = server == null ? -1 : (server.cpuSeconds() - cpu0) / wall * 100;
+      double gatewayCpu = gateway == null ? -1 : (gateway.cpuSeconds() - gatewayCpu0) / wall * 100;
       long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (System.nanoTime() < settleUntil && !allCompleted(subscribers)) {
         Thread.sleep(50); // polling the subscribers' state; nothing to wait on
       }
-      return report(tag, streams, subscribers, accepted, failures, cpu);
+      return report(tag, streams, subscribers, accepted, failures, cpu, gatewayCpu);
     } finally {
       finished = true;
       for (int i = 0; current != null && i < current.length(); i++) {
@@ -265,7 +273,8 @@ public final class StreamLoad {
       List<TextSubscriber.State> subscribers,
       int accepted,
       List<String> failures,
-      double cpuPercent) {
+      double cpuPercent,
+      double gatewayCpuPercent) {
     int exact = 0;
     int reconnected = 0;
     int reconnectedExact = 0;
@@ -297,7 +306,7 @@ public final class StreamLoad {
                 + "\"streamFailures\":%d,\"subscribers\":%d,\"exactText\":%d,\"reconnected\":%d,"
                 + "\"reconnectedExact\":%d,\"gaps\":%d,\"duplicates\":%d,\"recoveredFalse\":%d,"
                 + "\"unplannedDrops\":%d,\"deltaSamples\":%d,\"p50Ms\":%.2f,\"p90Ms\":%.2f,"
-                + "\"p99Ms\":%.2f,\"p999Ms\":%.2f,\"maxMs\":%.2f,\"serverCpuPercent\":%.1f}",
+                + "\"p99Ms\":%.2f,\"p999Ms\":%.2f,\"maxMs\":%.2f,\"serverCpuPercent\":%.1f%s}",
             tag,
             config.streams(),
             config.deltasPerSecond(),
@@ -319,37 +328,52 @@ public final class StreamLoad {
             latency.percentileMillis(99),
             latency.percentileMillis(99.9),
             latency.maxMillis(),
-            cpuPercent);
+            cpuPercent,
+            gatewayCpuPercent < 0
+                ? ""
+                : String.format(Locale.ROOT, ",\"gatewayCpuPercent\":%.1f", gatewayCpuPercent));
+    String cpuLine =
+        cpuPercent < 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "server CPU while streaming, %% of one core: %.1f%s%n",
+                cpuPercent,
+                gatewayCpuPercent < 0
+                    ? ""
+                    : String.format(
+                        Locale.ROOT, " (publish-api), %.1f (gateway)", gatewayCpuPercent));
     String table =
         String.format(
-            Locale.ROOT,
-            "streams %d x %.0f deltas/s, %d subscriber(s) each, %d s%n"
-                + "lines accepted %d, failed streams %d%s%n"
-                + "subscribers with the exact text: %d/%d (reconnected: %d/%d)%n"
-                + "subscribers left with a gap %d, duplicates %d, recovered:false %d, unplanned drops %d%n"
-                + "per-delta latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f (%d"
-                + " samples)%n",
-            config.streams(),
-            config.deltasPerSecond(),
-            perStream,
-            config.durationSeconds(),
-            accepted,
-            failures.size(),
-            failures.isEmpty() ? "" : " e.g. " + failures.get(0),
-            exact,
-            subscribers.size(),
-            reconnectedExact,
-            reconnected,
-            gaps,
-            duplicates,
-            recoveredFalse,
-            drops.get(),
-            latency.percentileMillis(50),
-            latency.percentileMillis(90),
-            latency.percentileMillis(99),
-            latency.percentileMillis(99.9),
-            latency.maxMillis(),
-            latency.count());
+                Locale.ROOT,
+                "streams %d x %.0f deltas/s, %d subscriber(s) each, %d s%n"
+                    + "lines accepted %d, failed streams %d%s%n"
+                    + "subscribers with the exact text: %d/%d (reconnected: %d/%d)%n"
+                    + "subscribers left with a gap %d, duplicates %d, recovered:false %d, unplanned drops %d%n"
+                    + "per-delta latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f (%d"
+                    + " samples)%n",
+                config.streams(),
+                config.deltasPerSecond(),
+                perStream,
+                config.durationSeconds(),
+                accepted,
+                failures.size(),
+                failures.isEmpty() ? "" : " e.g. " + failures.get(0),
+                exact,
+                subscribers.size(),
+                reconnectedExact,
+                reconnected,
+                gaps,
+                duplicates,
+                recoveredFalse,
+                drops.get(),
+                latency.percentileMillis(50),
+                latency.percentileMillis(90),
+                latency.percentileMillis(99),
+                latency.percentileMillis(99.9),
+                latency.maxMillis(),
+                latency.count())
+            + cpuLine;
     boolean clean = failures.isEmpty() && exact == subscribers.size() && duplicates == 0;
     return new Outcome(json, table, clean);
   }

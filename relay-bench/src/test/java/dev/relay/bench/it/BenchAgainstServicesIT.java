@@ -102,6 +102,7 @@ class BenchAgainstServicesIT {
             0.5,
             2,
             8,
+            ProcessHandle.current().pid(),
             ProcessHandle.current().pid());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     StreamLoad.Outcome outcome =
@@ -114,10 +115,13 @@ class BenchAgainstServicesIT {
         .contains("warm-up pass (not recorded):")
         .contains("subscribers with the exact text: 8/8 (reconnected: 4/4)")
         .contains("(measured pass): 8 subscribers ready");
+    assertThat(outcome.table()).contains("server CPU while streaming, % of one core: ");
     assertThat(outcome.json())
         .contains("\"linesAccepted\":244,")
         .contains("\"exactText\":8,\"reconnected\":4,\"reconnectedExact\":4,")
         .contains("\"gaps\":0,\"duplicates\":0,\"recoveredFalse\":0,\"unplannedDrops\":0,")
+        .contains("\"serverCpuPercent\":")
+        .doesNotContain("gatewayCpuPercent")
         .doesNotContain("NaN");
   }
 
