@@ -345,36 +345,35 @@ public final class StreamLoad {
                         Locale.ROOT, " (publish-api), %.1f (gateway)", gatewayCpuPercent));
     String table =
         String.format(
-                Locale.ROOT,
-                "streams %d x %.0f deltas/s, %d subscriber(s) each, %d s%n"
-                    + "lines accepted %d, failed streams %d%s%n"
-                    + "subscribers with the exact text: %d/%d (reconnected: %d/%d)%n"
-                    + "subscribers left with a gap %d, duplicates %d, recovered:false %d, unplanned drops %d%n"
-                    + "per-delta latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f (%d"
-                    + " samples)%n",
-                config.streams(),
-                config.deltasPerSecond(),
-                perStream,
-                config.durationSeconds(),
-                accepted,
-                failures.size(),
-                failures.isEmpty() ? "" : " e.g. " + failures.get(0),
-                exact,
-                subscribers.size(),
-                reconnectedExact,
-                reconnected,
-                gaps,
-                duplicates,
-                recoveredFalse,
-                drops.get(),
-                latency.percentileMillis(50),
-                latency.percentileMillis(90),
-                latency.percentileMillis(99),
-                latency.percentileMillis(99.9),
-                latency.maxMillis(),
-                latency.count())
-            + cpuLine;
+            Locale.ROOT,
+            "streams %d x %.0f deltas/s, %d subscriber(s) each, %d s%n"
+                + "lines accepted %d, failed streams %d%s%n"
+                + "subscribers with the exact text: %d/%d (reconnected: %d/%d)%n"
+                + "subscribers left with a gap %d, duplicates %d, recovered:false %d, unplanned drops %d%n"
+                + "per-delta latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f (%d"
+                + " samples)%n",
+            config.streams(),
+            config.deltasPerSecond(),
+            perStream,
+            config.durationSeconds(),
+            accepted,
+            failures.size(),
+            failures.isEmpty() ? "" : " e.g. " + failures.get(0),
+            exact,
+            subscribers.size(),
+            reconnectedExact,
+            reconnected,
+            gaps,
+            duplicates,
+            recoveredFalse,
+            drops.get(),
+            latency.percentileMillis(50),
+            latency.percentileMillis(90),
+            latency.percentileMillis(99),
+            latency.percentileMillis(99.9),
+            latency.maxMillis(),
+            latency.count());
     boolean clean = failures.isEmpty() && exact == subscribers.size() && duplicates == 0;
-    return new Outcome(json, table, clean);
+    return new Outcome(json, table + cpuLine, clean);
   }
 }
