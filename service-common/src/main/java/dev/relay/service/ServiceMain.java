@@ -76,8 +76,8 @@ public final class ServiceMain {
       // One server event loop per two cores (at least one), not Netty's one per core: the loops
       // share the machine with GC and JIT (Lettuce's Redis I/O and the gateway's feed run on these
       // loops too: ServerLoops), and a loop with more connections writes more of them per wake-up;
-      // on 2 cores this cut both services' CPU per
-      // delivered event by about a fifth. The price, on 2 cores: publish-api's p99 at 2,000
+      // on 2 cores this cut both services' CPU per delivered event by about a fifth. The price, on
+      // 2 cores: publish-api's p99 at 2,000
       // req/s was about a third higher (docs/perf-tests/README.md, #17). `num-threads` (e.g. the
       // variable MICRONAUT_NETTY_EVENT_LOOPS_DEFAULT_NUM_THREADS) wins over this ratio.
       properties.putIfAbsent("micronaut.netty.event-loops.default.thread-core-ratio", 0.5);

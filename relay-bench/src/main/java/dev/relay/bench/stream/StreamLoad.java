@@ -50,7 +50,27 @@ public final class StreamLoad {
       int threads,
       int connectConcurrency,
       long serverPid,
-      long gatewayPid) {}
+      long gatewayPid) {
+
+    /** The unrecorded warm-up pass: this load for {@code warmupSeconds}, without CPU probes. */
+    Config warmUpPass() {
+      return new Config(
+          publishUrl,
+          gatewayUrl,
+          apiKey,
+          jwtSecret,
+          streams,
+          subscribersPerStream,
+          deltasPerSecond,
+          warmupSeconds,
+          0,
+          reconnectFraction,
+          threads,
+          connectConcurrency,
+          0,
+          0);
+    }
+  }
 
   private final Config config;
   private final PrintStream progress;
@@ -69,31 +89,13 @@ public final class StreamLoad {
   public record Outcome(String json, String table, boolean clean) {}
 
   public Outcome run() throws Exception {
-    if (config.warmupSeconds() > 0) {
-      Outcome warm =
-          new StreamLoad(
-                  new Config(
-                      config.publishUrl(),
-                      config.gatewayUrl(),
-                      config.apiKey(),
-                      config.jwtSecret(),
-                      config.streams(),
-                      config.subscribersPerStream(),
-                      config.deltasPerSecond(),
-                      config.warmupSeconds(),
-                      0,
-                      config.reconnectFraction(),
-                      config.threads(),
-                      config.connectConcurrency(),
-                      0,
-                      0),
-                  progress)
-              .measure("warm-up");
-      progress.printf(Locale.ROOT, "warm-up pass (not recorded):%n%s", warm.table());
-      Outcome measured = measure("measured");
-      return warm.clean() ? measured : new Outcome(measured.json(), measured.table(), false);
+    if (config.warmupSeconds() == 0) {
+      return measure("measured");
     }
-    return measure("measured");
+    Outcome warm = new StreamLoad(config.warmUpPass(), progress).measure("warm-up");
+    progress.printf(Locale.ROOT, "warm-up pass (not recorded):%n%s", warm.table());
+    Outcome measured = measure("measured");
+    return warm.clean() ? measured : new Outcome(measured.json(), measured.table(), false);
   }
 
   private Outcome measure(String pass) throws Exception {

@@ -60,19 +60,18 @@ class LauncherJvmDefaultsIT {
     assertThat(javaArgs(Map.of(), "dev")).startsWith("-jar ");
   }
 
-  /** The flags are real: a JVM of this build starts with them. */
+  /** The flags are real: a JVM of this build starts with each service's defaults. */
   @Test
   void theDefaultsAreFlagsThisJvmAccepts() throws Exception {
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+AlwaysPreTouch",
-                "-XX:NewRatio=1",
-                "-XX:CompileThresholdScaling=0.25",
-                "-Xmx64m",
-                "-version")
-            .redirectErrorStream(true)
-            .start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    for (String role : List.of("gateway", "publish-api")) {
+      String defaults = javaArgs(Map.of(), role);
+      command.addAll(List.of(defaults.substring(0, defaults.indexOf("-jar ")).split("\\s+")));
+    }
+    command.addAll(List.of("-Xmx64m", "-version"));
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(java.exitValue()).as(out).isZero();
