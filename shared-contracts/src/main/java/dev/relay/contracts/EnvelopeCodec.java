@@ -1,15 +1,11 @@
 package dev.relay.contracts;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -26,7 +22,6 @@ public final class EnvelopeCodec {
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
   private static final String PREFIX = "{\"v\":1,\"id\":";
 
   private EnvelopeCodec() {}
@@ -44,31 +39,32 @@ public final class EnvelopeCodec {
       Instant publishedAt,
       String nonce,
       String actor) {
-    StringWriter out = new StringWriter(96 + payloadJson.length());
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("room", room);
-      g.writeStringField("type", type);
-      g.writeFieldName("payload");
-      g.writeRawValue(payloadJson);
-      g.writeStringField("issuedAt", Envelope.issuedAtOr(issuedAt, publishedAt).toString());
-      g.writeStringField("publishedAt", publishedAt.toString());
-      if (nonce != null) {
-        g.writeStringField("nonce", nonce);
-      }
-      if (actor != null) {
-        g.writeStringField("actor", actor);
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // By hand: the bytes a Jackson generator wrote (JsonStrings), without its writer and buffers.
+    StringBuilder out = new StringBuilder(256 + payloadJson.length());
+    out.append("\"room\":");
+    JsonStrings.appendQuoted(out, room).append(",\"type\":");
+    JsonStrings.appendQuoted(out, type).append(",\"payload\":").append(payloadJson);
+    out.append(",\"issuedAt\":");
+    JsonStrings.appendQuoted(out, Envelope.issuedAtOr(issuedAt, publishedAt).toString());
+    out.append(",\"publishedAt\":");
+    JsonStrings.appendQuoted(out, publishedAt.toString());
+    if (nonce != null) {
+      JsonStrings.appendQuoted(out.append(",\"nonce\":"), nonce);
     }
-    return out.toString().substring(1);
+    if (actor != null) {
+      JsonStrings.appendQuoted(out.append(",\"actor\":"), actor);
+    }
+    return out.append('}').toString();
   }
 
   /** The complete envelope JSON from the stored part and the id. */
   public static String withId(String encodedWithoutId, String id) {
-    return PREFIX + quote(id) + "," + encodedWithoutId;
+    StringBuilder out =
+        new StringBuilder(PREFIX.length() + id.length() + 3 + encodedWithoutId.length());
+    return JsonStrings.appendQuoted(out.append(PREFIX), id)
+        .append(',')
+        .append(encodedWithoutId)
+        .toString();
   }
 
   public static String encode(Envelope e) {
@@ -151,14 +147,6 @@ public final class EnvelopeCodec {
       return text == null ? null : Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(field + " must be an ISO-8601 instant", e);
-    }
-  }
-
-  private static String quote(String text) {
-    try {
-      return MAPPER.writeValueAsString(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
