@@ -67,8 +67,7 @@ public final class Publisher {
     try {
       admit(request, settings.maxSingleBodyBytes());
       EventDraft draft =
-          parser.parse(
-              parser.readObject(request.body()), request.idempotencyKey(), request.traceparent());
+          parser.parseBody(request.body(), request.idempotencyKey(), request.traceparent());
       storeStart = System.nanoTime();
       result =
           rateLimit(request.clientIp())
@@ -127,7 +126,7 @@ public final class Publisher {
       if (line.length > settings.maxSingleBodyBytes()) {
         throw lineTooLarge(settings.maxSingleBodyBytes());
       }
-      return parser.parse(parser.readObject(line), null, traceparent);
+      return parser.parseBody(line, null, traceparent);
     } catch (ProblemException e) {
       count(e);
       throw e;
