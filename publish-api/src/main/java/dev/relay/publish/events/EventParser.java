@@ -24,8 +24,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -69,11 +67,6 @@ public final class EventParser {
     this.strict = strict;
   }
 
-  /** The strict reader's factory (duplicate keys, depth, non-numbers refused). */
-  static JsonFactory jsonFactory() {
-    return MAPPER.getFactory();
-  }
-
   /** Parses a whole body, which must be one JSON object. */
   public JsonNode readObject(byte[] body) {
     if (body == null || body.length == 0) {
@@ -108,24 +101,6 @@ public final class EventParser {
   }
 
   /**
-   * Parses and validates a whole single-event body (a single publish, or one line of a stream): the
-   * same draft or the same {@link ProblemException} as {@code parse(readObject(body), ...)}, in one
-   * streaming pass without a tree when the body is compact ASCII JSON (see {@link CompactBody}),
-   * which is what publishers' JSON libraries send.
-   *
-   * @param headerNonce the {@code Idempotency-Key} header, or null
-   * @param traceparent the W3C {@code traceparent} header, kept only when well-formed
-   */
-  public EventDraft parseBody(byte[] body, String headerNonce, String traceparent) {
-    CompactBody fields = body == null ? null : CompactBody.read(body, jsonFactory());
-    if (fields == null) {
-      return parse(readObject(body), headerNonce, traceparent);
-    }
-    return draft(
-        fields::text, type -> compactPayload(fields.payloadJson(), type), headerNonce, traceparent);
-  }
-
-  /**
    * Validates one event object (a whole single request, or one element of a batch).
    *
    * @param headerNonce the {@code Idempotency-Key} header, or null
@@ -135,24 +110,8 @@ public final class EventParser {
     if (event == null || !event.isObject()) {
       throw ProblemException.invalid("body", "each event must be a JSON object");
     }
-    return draft(
-        field -> text(event, field), type -> payload(event, type), headerNonce, traceparent);
-  }
-
-  /**
-   * The validation both paths share, reading each field when its rule comes (so the first problem
-   * named is the same on both).
-   *
-   * @param text a top-level string field by name, null when absent or JSON null
-   * @param payloadOf the payload's compact JSON for the event type, validated
-   */
-  private EventDraft draft(
-      Function<String, String> text,
-      Function<String, String> payloadOf,
-      String headerNonce,
-      String traceparent) {
-    String room = room(text);
-    String type = text.apply("event");
+    String room = room(event);
+    String type = text(event, "event");
     if (type == null) {
       throw ProblemException.invalid("event", "event is required");
     }
@@ -163,17 +122,17 @@ public final class EventParser {
     if (EventType.MESSAGE_SNAPSHOT.equals(type)) {
       throw ProblemException.invalid("event", "message.snapshot is sent by the relay only");
     }
-    String payloadJson = payloadOf.apply(type);
-    String nonce = nonce(text.apply("nonce"), headerNonce);
-    Instant issuedAt = timestamp(text.apply("timestamp"));
+    String payloadJson = payload(event, type);
+    String nonce = nonce(text(event, "nonce"), headerNonce);
+    Instant issuedAt = timestamp(text(event, "timestamp"));
     String trace =
         traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
     return new EventDraft(room, type, payloadJson, nonce, issuedAt, null, trace);
   }
 
-  private static String room(Function<String, String> text) {
-    String sessionId = text.apply("sessionId");
-    String room = text.apply("room");
+  private static String room(JsonNode event) {
+    String sessionId = text(event, "sessionId");
+    String room = text(event, "room");
     if (sessionId != null && room != null) {
       throw ProblemException.invalid("room", "give exactly one of sessionId or room, not both");
     }
@@ -207,40 +166,8 @@ public final class EventParser {
     } catch (JsonProcessingException e) {
       throw ProblemException.invalid("payload", "payload cannot be encoded as JSON");
     }
-    checkSize(json);
-    if (hasUnpairedSurrogate(json)) {
-      throw ProblemException.invalid("payload", "payload contains an unpaired UTF-16 surrogate");
-    }
-    JsonNode node = payload;
-    checkSchema(type, () -> node);
-    return json;
-  }
-
-  /**
-   * A compact body's payload ({@code null}: none, so {@code {}}): ASCII without escapes, so it
-   * holds no surrogate; parsed into a tree only when its type has a schema.
-   */
-  private String compactPayload(String raw, String type) {
-    String json = raw == null ? "{}" : raw;
-    checkSize(json);
-    checkSchema(
-        type,
-        () -> {
-          try {
-            return MAPPER.readTree(json);
-          } catch (JsonProcessingException e) {
-            // cannot happen (it parsed once); still an answer, never another exception
-            throw ProblemException.invalid("payload", "payload is not valid JSON");
-          }
-        });
-    return json;
-  }
-
-  private void checkSize(String json) {
-    // A char is at most 3 UTF-8 bytes: most payloads are measured without encoding them.
     if (json.length() > maxPayloadBytes
-        || ((long) json.length() * 3 > maxPayloadBytes
-            && json.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes)) {
+        || json.getBytes(StandardCharsets.UTF_8).length > maxPayloadBytes) {
       throw new ProblemException(
           413,
           ErrorCodes.PAYLOAD_TOO_LARGE,
@@ -248,17 +175,18 @@ public final class EventParser {
           "payload",
           0);
     }
-  }
-
-  private void checkSchema(String type, Supplier<JsonNode> payload) {
+    if (hasUnpairedSurrogate(json)) {
+      throw ProblemException.invalid("payload", "payload contains an unpaired UTF-16 surrogate");
+    }
     if (schemas.isKnown(type)) {
-      List<String> problems = schemas.validate(type, payload.get());
+      List<String> problems = schemas.validate(type, payload);
       if (!problems.isEmpty()) {
         throw ProblemException.invalid(fieldOf(problems.get(0)), String.join("; ", problems));
       }
     } else if (strict) {
       throw ProblemException.invalid("event", "unknown event type (strict mode)");
     }
+    return json;
   }
 
   private static String nonce(String bodyNonce, String headerNonce) {

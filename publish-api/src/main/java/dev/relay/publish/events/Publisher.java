@@ -67,7 +67,8 @@ public final class Publisher {
     try {
       admit(request, settings.maxSingleBodyBytes());
       EventDraft draft =
-          parser.parseBody(request.body(), request.idempotencyKey(), request.traceparent());
+          parser.parse(
+              parser.readObject(request.body()), request.idempotencyKey(), request.traceparent());
       storeStart = System.nanoTime();
       result =
           rateLimit(request.clientIp())
@@ -126,7 +127,7 @@ public final class Publisher {
       if (line.length > settings.maxSingleBodyBytes()) {
         throw lineTooLarge(settings.maxSingleBodyBytes());
       }
-      return parser.parseBody(line, null, traceparent);
+      return parser.parse(parser.readObject(line), null, traceparent);
     } catch (ProblemException e) {
       count(e);
       throw e;
