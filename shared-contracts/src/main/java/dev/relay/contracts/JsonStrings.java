@@ -8,9 +8,10 @@ package dev.relay.contracts;
  * envelope written here and one written by Jackson are the same bytes ({@code
  * JsonStringsPropertyTest} compares the two).
  *
- * <p>Why by hand: a publish encodes one envelope and a delivery quotes one id, and a Jackson
- * generator allocates its writer, context and buffers for each (about a quarter of what publish-api
- * allocated per publish, docs/perf-tests/README.md, #17 seventh session). Thread-safe (stateless).
+ * <p>Why by hand: a publish encodes one envelope and every event read quotes one id, and a Jackson
+ * generator allocates its own writer, context and buffers for each. Envelope encoding was 4.0 of
+ * the 17.4 KB publish-api allocated per publish, 3.1 KB by hand (docs/perf-tests/README.md, #17
+ * seventh session). Thread-safe (stateless).
  */
 public final class JsonStrings {
 
