@@ -40,21 +40,24 @@ public final class EnvelopeCodec {
       String nonce,
       String actor) {
     // By hand: the bytes a Jackson generator wrote (JsonStrings), without its writer and buffers.
-    StringBuilder out = new StringBuilder(256 + payloadJson.length());
-    out.append("\"room\":");
-    JsonStrings.appendQuoted(out, room).append(",\"type\":");
-    JsonStrings.appendQuoted(out, type).append(",\"payload\":").append(payloadJson);
-    out.append(",\"issuedAt\":");
-    JsonStrings.appendQuoted(out, Envelope.issuedAtOr(issuedAt, publishedAt).toString());
-    out.append(",\"publishedAt\":");
-    JsonStrings.appendQuoted(out, publishedAt.toString());
+    StringBuilder out = new StringBuilder(256 + payloadJson.length()).append("\"room\":");
+    JsonStrings.appendQuoted(out, room);
+    field(out, "type", type);
+    out.append(",\"payload\":").append(payloadJson);
+    field(out, "issuedAt", Envelope.issuedAtOr(issuedAt, publishedAt).toString());
+    field(out, "publishedAt", publishedAt.toString());
     if (nonce != null) {
-      JsonStrings.appendQuoted(out.append(",\"nonce\":"), nonce);
+      field(out, "nonce", nonce);
     }
     if (actor != null) {
-      JsonStrings.appendQuoted(out.append(",\"actor\":"), actor);
+      field(out, "actor", actor);
     }
     return out.append('}').toString();
+  }
+
+  /** Appends {@code ,"name":"value"}. */
+  private static void field(StringBuilder out, String name, String value) {
+    JsonStrings.appendQuoted(out.append(",\"").append(name).append("\":"), value);
   }
 
   /** The complete envelope JSON from the stored part and the id. */

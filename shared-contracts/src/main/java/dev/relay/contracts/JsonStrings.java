@@ -19,11 +19,6 @@ public final class JsonStrings {
 
   private JsonStrings() {}
 
-  /** {@code text} as a JSON string literal, quotes included. */
-  public static String quote(String text) {
-    return appendQuoted(new StringBuilder(text.length() + 2), text).toString();
-  }
-
   /** Appends {@code text} as a JSON string literal, quotes included; returns {@code out}. */
   public static StringBuilder appendQuoted(StringBuilder out, String text) {
     out.append('"');
