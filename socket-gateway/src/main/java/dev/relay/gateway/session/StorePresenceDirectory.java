@@ -45,6 +45,12 @@ public final class StorePresenceDirectory implements PresenceDirectory {
       new OutageWarning(LOG, "presence leave not recorded", Duration.ofSeconds(10));
   private static final OutageWarning JOIN_NOT_RECORDED =
       new OutageWarning(LOG, "presence join not recorded", Duration.ofSeconds(10));
+  // A gateway stopped while Redis is down announces a departure per connection: one line per
+  // interval, not 10,000.
+  private static final OutageWarning JOINED_NOT_PUBLISHED =
+      new OutageWarning(LOG, "presence.joined not published", Duration.ofSeconds(10));
+  private static final OutageWarning LEFT_NOT_PUBLISHED =
+      new OutageWarning(LOG, "presence.left not published", Duration.ofSeconds(10));
 
   private final PresenceStore store;
   private final EventLog log;
@@ -266,7 +272,8 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         .handle(
             (appended, failure) -> {
               if (failure != null) {
-                LOG.warn("{} not published: {}", type, failure.toString());
+                (type.equals("presence.joined") ? JOINED_NOT_PUBLISHED : LEFT_NOT_PUBLISHED)
+                    .report(failure);
               } else {
                 lifecycle.presence(type, appended.envelopeJson());
               }

@@ -3,6 +3,9 @@ package dev.relay.gateway.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.relay.contracts.EventId;
 import dev.relay.engine.Feed;
 import dev.relay.engine.FeedListener;
@@ -15,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Presence announcements are paced (SPEC §10): churn cannot flood a room with presence events. */
 class StorePresenceDirectoryTest {
@@ -105,6 +109,38 @@ class StorePresenceDirectoryTest {
         .atMost(Duration.ofSeconds(5))
         .until(() -> announcedSince(start).contains("presence.left"));
     assertThat(announcedSince(start)).containsExactly("presence.joined", "presence.left");
+  }
+
+  /** While the store is down, its failures are counted into one line, not logged one each. */
+  @Test
+  void anOutageLogsAtMostOneLinePerKindOfAnnouncement() {
+    Logger logger = (Logger) LoggerFactory.getLogger(StorePresenceDirectory.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      MemoryEventLog down = new MemoryEventLog();
+      down.close();
+      StorePresenceDirectory directory =
+          new StorePresenceDirectory(new MemoryPresenceStore(), down, "gw-3", Duration.ZERO);
+      for (int i = 0; i < 200; i++) {
+        directory.joined(ROOM, "u" + i, "c" + i, null);
+      }
+      for (int i = 0; i < 200; i++) {
+        directory.left(ROOM, "u" + i, "c" + i);
+      }
+      directory.flushPending().join();
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> lines.list.size() <= 2);
+      assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .allSatisfy(line -> assertThat(line).contains("not published"))
+          .hasSizeLessThanOrEqualTo(2);
+    } finally {
+      logger.detachAppender(lines);
+    }
   }
 
   /**
