@@ -9,8 +9,9 @@ slices per second (about the thread's wake-ups: a count that does not depend on 
 machine is that minute) and the mean wait for a core per slice. Threads of the same name are
 summed. Each process's line also splits its CPU into user and system time (/proc/<pid>/stat): the
 system part is the kernel's socket and scheduling work, which any server pays per frame it writes
-("#17, eighth session"). Start it during the phase to measure, e.g. 20 s into a bench run's publish phase. This is
-how docs/perf-tests/README.md ("#17, fourth session") splits Relay's CPU by thread.
+("#17, eighth session"). Start it during the phase to measure, e.g. 20 s into a bench run's
+publish phase. This is how docs/perf-tests/README.md ("#17, fourth session") splits Relay's CPU by
+thread.
 """
 import os
 import sys

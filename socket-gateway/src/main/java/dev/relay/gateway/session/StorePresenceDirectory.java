@@ -45,12 +45,18 @@ public final class StorePresenceDirectory implements PresenceDirectory {
       new OutageWarning(LOG, "presence leave not recorded", Duration.ofSeconds(10));
   private static final OutageWarning JOIN_NOT_RECORDED =
       new OutageWarning(LOG, "presence join not recorded", Duration.ofSeconds(10));
-  // A gateway stopped while Redis is down announces a departure per connection: one line per
-  // interval, not 10,000.
-  private static final OutageWarning JOINED_NOT_PUBLISHED =
-      new OutageWarning(LOG, "presence.joined not published", Duration.ofSeconds(10));
-  private static final OutageWarning LEFT_NOT_PUBLISHED =
-      new OutageWarning(LOG, "presence.left not published", Duration.ofSeconds(10));
+
+  /** An event type this directory announces, with the warning its failed appends count into. */
+  private record Announcement(String type, OutageWarning notPublished) {
+    Announcement(String type) {
+      // A gateway stopped while Redis is down announces a departure per connection: one line per
+      // interval, not 10,000.
+      this(type, new OutageWarning(LOG, type + " not published", Duration.ofSeconds(10)));
+    }
+  }
+
+  private static final Announcement JOINED = new Announcement("presence.joined");
+  private static final Announcement LEFT = new Announcement("presence.left");
 
   private final PresenceStore store;
   private final EventLog log;
@@ -117,7 +123,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
                 lifecycle.room("room.occupied", room);
               }
               if (change.member() && pendingLeft.remove(key(room, sub)) == null) {
-                announce(room, "presence.joined", payload(sub, "info", info));
+                announce(room, JOINED, payload(sub, "info", info));
               }
             });
   }
@@ -192,7 +198,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         .thenApply(
             losses -> {
               for (PresenceLoss loss : losses) {
-                announce(loss.room(), "presence.left", payload(loss.sub(), null, null));
+                announce(loss.room(), LEFT, payload(loss.sub(), null, null));
                 if (loss.roomVacated()) {
                   lifecycle.room("room.vacated", loss.room());
                 }
@@ -242,7 +248,7 @@ public final class StorePresenceDirectory implements PresenceDirectory {
             back ->
                 back
                     ? CompletableFuture.completedFuture(null)
-                    : announce(room, "presence.left", payload(sub, null, null)));
+                    : announce(room, LEFT, payload(sub, null, null)));
   }
 
   private static String key(String room, String sub) {
@@ -266,16 +272,15 @@ public final class StorePresenceDirectory implements PresenceDirectory {
         + "}";
   }
 
-  private CompletableFuture<Void> announce(String room, String type, String payload) {
-    return log.append(new EventDraft(room, type, payload, null, null, null, null))
+  private CompletableFuture<Void> announce(String room, Announcement kind, String payload) {
+    return log.append(new EventDraft(room, kind.type(), payload, null, null, null, null))
         .toCompletableFuture()
         .handle(
             (appended, failure) -> {
               if (failure != null) {
-                (type.equals("presence.joined") ? JOINED_NOT_PUBLISHED : LEFT_NOT_PUBLISHED)
-                    .report(failure);
+                kind.notPublished().report(failure);
               } else {
-                lifecycle.presence(type, appended.envelopeJson());
+                lifecycle.presence(kind.type(), appended.envelopeJson());
               }
               return null;
             });
